@@ -1,0 +1,50 @@
+# The two commands of the README:
+#   make        set up .venv, then run the main job (site, releases, grading)
+#   make test   set up .venv, then run every test
+# Everything below installs what it needs; nothing is expected pre-installed
+# beyond Python 3.11 and (for the sandbox and browser test) Debian's apt.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+# Debian packages: bwrap sandboxes graded notebooks; chromium runs the site test.
+APT_PACKAGES := bubblewrap chromium
+
+.PHONY: all main test setup sysdeps problems site grade clean
+
+all: setup main
+
+setup: $(STAMP) sysdeps
+
+$(STAMP): requirements.txt pyproject.toml
+	$(PYTHON) -c 'import sys; assert sys.version_info[:2] >= (3, 11), "Python 3.11+ needed"'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	# no build isolation: the pinned setuptools above builds hwlib, offline
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $@
+
+# Installs the Debian packages only when a command is missing (needs root + apt).
+sysdeps:
+	@missing=""; command -v bwrap >/dev/null || missing="$$missing bubblewrap"; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+main: problems
+
+problems: $(STAMP)
+	$(PY) -m hwlib problems --answers
+
+# CI and developers point the data root at the course's shared copy; users set
+# HWLIB_DATA themselves (see README).
+test: setup
+	HWLIB_DATA=$${HWLIB_DATA:-../shared/data} $(PY) -m pytest -q -n 2 --dist loadfile
+
+clean:
+	rm -rf _build assignments/release assignments/autograded assignments/feedback \
+	       assignments/gradebook.db assignments/grades.csv
