@@ -35,15 +35,21 @@ sysdeps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
-main: problems
+main: problems site
 
 problems: $(STAMP)
 	$(PY) -m hwlib problems --answers
 
+# --all re-executes every page: an unchanged page must still fail if hwlib broke it.
+site: $(STAMP)
+	$(VENV)/bin/jupyter-book build --all -W -n --keep-going .
+
 # CI and developers point the data root at the course's shared copy; users set
 # HWLIB_DATA themselves (see README).
 test: setup
-	HWLIB_DATA=$${HWLIB_DATA:-../shared/data} $(PY) -m pytest -q -n 2 --dist loadfile
+	HWLIB_DATA=$${HWLIB_DATA:-../shared/data} $(PY) -m pytest -q -n 2 --dist loadfile tests
+	# every book page re-run under nbval (lax: floats and figures are not compared)
+	$(PY) -m pytest -q -n 2 --dist loadfile --nbval-lax book
 
 clean:
 	rm -rf _build assignments/release assignments/autograded assignments/feedback \
