@@ -1,0 +1,95 @@
+"""The ``grade`` sub-command of ``python -m hwlib``.
+
+    python -m hwlib grade hw2 [--course assignments] [--submissions DIR]
+                              [--jobs N] [--seed S] [--force]
+                              [--limit call_timeout=5 --limit memory_bytes=2e9 ...]
+    python -m hwlib grade all
+
+Grades every submission in bubblewrap sandboxes, in parallel, records the
+grades in nbgrader's gradebook, writes feedback and ``grades.csv``, and prints
+a per-student, per-problem table (see docs/grading.md).
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+DEFAULT_COURSE = "assignments"
+
+
+def parse_limit(text: str) -> tuple[str, float]:
+    """``name=value`` for a sandbox limit (value a number)."""
+    name, sep, raw = text.partition("=")
+    if not sep:
+        raise argparse.ArgumentTypeError(f"--limit expects name=value, got {text!r}")
+    try:
+        value = float(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--limit {name}: {raw!r} is not a number") from None
+    return name.strip(), value
+
+
+def register(subparsers) -> None:
+    """Add ``grade`` to the ``python -m hwlib`` sub-commands."""
+    p = subparsers.add_parser(
+        "grade", help="autograde submissions in sandboxes, in parallel, into the gradebook",
+        description="Release (if needed), autograde every submission in a bubblewrap "
+                    "sandbox, generate feedback, export grades.csv, print the grades.")
+    p.add_argument("assignment", help="assignment id (e.g. hw2), or 'all'")
+    p.add_argument("--course", default=DEFAULT_COURSE,
+                   help="nbgrader course directory (default: %(default)s)")
+    p.add_argument("--submissions", default=None, metavar="DIR",
+                   help="folder of <student>/<notebook> submissions (for 'all': of "
+                        "<assignment>/<student>/...); default: the bundled samples")
+    p.add_argument("--jobs", type=int, default=None,
+                   help="parallel sandboxes (default: all cores)")
+    p.add_argument("--seed", type=int, default=None,
+                   help="seed of the test cases (default: a secret random one)")
+    p.add_argument("--force", action="store_true",
+                   help="regrade submissions that are already graded")
+    p.add_argument("--limit", action="append", type=parse_limit, default=[],
+                   metavar="NAME=VALUE",
+                   help="change a sandbox limit, e.g. call_timeout=5 (see docs/grading.md)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.set_defaults(func=run)
+
+
+def _limits(pairs):
+    from .sandbox import Limits
+
+    defaults = Limits()
+    changes = {}
+    for name, value in pairs:
+        current = getattr(defaults, name, None)
+        changes[name] = int(value) if isinstance(current, int) else value
+    return defaults.with_overrides(**changes)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Handler of ``grade``: grade, print the table(s); exit code 0 on success."""
+    from . import engine
+    from .sandbox import SandboxUnavailable
+
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    course = Path(args.course)
+    if not (course / "manifest.json").is_file():
+        print(f"error: {course} is not a course directory (no manifest.json)", file=sys.stderr)
+        return 2
+    kwargs = dict(jobs=args.jobs, seed=args.seed, force=args.force,
+                  limits=_limits(args.limit), progress=not args.no_progress)
+    try:
+        if args.assignment == "all":
+            reports = engine.grade_all(course, args.submissions, **kwargs)
+        else:
+            reports = [engine.grade(course, args.assignment, args.submissions, **kwargs)]
+    except SandboxUnavailable as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 3
+    for report in reports:
+        done = len(report.regraded)
+        print(f"\n{report.table()}\n({done} graded now, "
+              f"{len(report.scores) - done} already graded)")
+    print(f"\ngrades: {course / 'grades.csv'}; feedback: {course / 'feedback'}")
+    return 0

@@ -1,0 +1,72 @@
+"""Do the bundled sample submissions get exactly their hand-derived grades?
+
+The oracle is assignments/samples/expected.json: points per autograded problem
+worked out by hand from the manifest (see MISTAKES in build_samples.py), and
+a phrase each problem's feedback must contain. The grades come from the
+grading engine's public API, on a temporary copy of the course directory,
+with a secret (random) seed: the expected scores must hold for every draw.
+"""
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from hwlib.grading import engine
+
+ROOT = Path(__file__).resolve().parents[2]
+ASSIGNMENTS = ROOT / "assignments"
+EXPECTED = json.loads((ASSIGNMENTS / "samples" / "expected.json").read_text())["samples"]
+ASSIGNMENT_NAMES = sorted({e["assignment"] for e in EXPECTED.values()})
+POINTS_ATOL = 1e-4   # the engine rounds partial credit to 4 decimals
+# Outputs of earlier grading runs that must not leak into the copy.
+GENERATED = ("release", "submitted", "autograded", "feedback", ".grading", "gradebook.db",
+             "grades.csv", "__pycache__")
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory):
+    """Grade every assignment's samples once, in one fresh copy of the course."""
+    course = tmp_path_factory.mktemp("course") / "assignments"
+    shutil.copytree(ASSIGNMENTS, course, ignore=shutil.ignore_patterns(*GENERATED))
+    return {name: engine.grade(course, name, jobs=2) for name in ASSIGNMENT_NAMES}
+
+
+@pytest.mark.parametrize("key", sorted(EXPECTED))
+def test_sample_gets_exact_points(reports, key):
+    """Does the sample get exactly the points derived by hand for each autograded problem?"""
+    want = EXPECTED[key]
+    report = reports[want["assignment"]]
+    got = report.scores[want["student"]]
+    for problem_id, points in want["scores"].items():
+        assert got[problem_id] == pytest.approx(points, abs=POINTS_ATOL), (
+            f"{key} {problem_id} (seed {report.seed}): {report.messages[want['student']].get(problem_id)}")
+
+
+@pytest.mark.parametrize("key", sorted(EXPECTED))
+def test_sample_total_is_the_sum_of_autograded_points(reports, key):
+    """Is the sample's total the hand-derived sum (manual answers not yet graded)?"""
+    want = EXPECTED[key]
+    assert reports[want["assignment"]].total[want["student"]] == pytest.approx(
+        want["total"], abs=POINTS_ATOL)
+
+
+@pytest.mark.parametrize("key", sorted(EXPECTED))
+def test_sample_feedback_names_the_mistake(reports, key):
+    """Does each problem's feedback contain the phrase that names the sample's mistake?"""
+    want = EXPECTED[key]
+    messages = reports[want["assignment"]].messages[want["student"]]
+    for problem_id, phrase in want["feedback"].items():
+        text = "\n".join(messages.get(problem_id, []))
+        assert phrase in text, f"{key} {problem_id}: {text[:300]!r}"
+
+
+def test_expected_covers_every_sample_and_problem():
+    """Does expected.json list every shipped sample and every autograded problem of its homework?"""
+    manifest = json.loads((ASSIGNMENTS / "manifest.json").read_text())["assignments"]
+    shipped = {f"{p.parent.parent.name}/{p.parent.name}"
+               for p in (ASSIGNMENTS / "samples").glob("*/*/*.ipynb")}
+    assert shipped == set(EXPECTED)
+    for want in EXPECTED.values():
+        ids = {p["id"] for p in manifest[want["assignment"]]["problems"] if p["kind"] != "manual"}
+        assert set(want["scores"]) == ids
