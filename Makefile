@@ -48,6 +48,7 @@ site: $(STAMP)
 # sandboxes; the gradebook, feedback and grades.csv land under assignments/.
 # hw1.p4 (a trained model) is evaluated on EuroSAT when HWLIB_DATA is set.
 grade: $(STAMP) sysdeps
+	@[ -n "$$HWLIB_DATA" ] || echo "note: HWLIB_DATA is not set, so hw1.p4 (a trained EuroSAT model) cannot be evaluated and scores 0 with that reason; set it to grade that problem"
 	$(PY) -m hwlib grade all --no-progress
 
 # CI and developers point the data root at the course's shared copy; users set

@@ -182,8 +182,11 @@ def meanonly_bn_backward(dy, gamma) -> np.ndarray:
         columns): the upstream gradients g_i = dL/dy_i over a batch of n.
     gamma: scalar, or shape (D,) for 2-D dy.
     Returns dL/dx_i = gamma * (g_i - (1/n) sum_j g_j), the same shape as dy.
-    With n = 1 the result is exactly 0 (the output never depends on x_1);
-    as n grows the mean term's weight 1/n vanishes and dL/dx_i -> gamma g_i.
+    With n = 1 the result is exactly 0 (the output never depends on x_1).
+    As n grows each other sample's g_j enters with weight gamma/n -> 0, so
+    dL/dx_i -> gamma g_i provided the batch mean of g tends to 0 (for
+    example when L averages per-sample losses); the exact gradient keeps the
+    mean term at every n.
     The gradient does not depend on x or beta.
     """
     g = _as_float_array(dy, "dy")

@@ -42,7 +42,9 @@ def meanonly_batch_norm_gradient(dy, gamma) -> dict:
         "formula": "gamma*(g_i - mean(g))",
         # A batch of one: the de-meaned output is constant, so the gradient is 0.
         "n1_value": float(norm.meanonly_bn_backward(np.asarray(dy)[:1], gamma)[0]) + 0.0,
-        "large_n_limit": "gamma*g_i",
+        # Each other sample's g_j enters with weight gamma/n -> 0, but n of them
+        # add up to gamma*mean(g): the limit is gamma*g_i only if mean(g) -> 0.
+        "large_n_limit": "gamma*g_i when mean(g) -> 0",
     }
 
 
