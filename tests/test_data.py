@@ -51,25 +51,6 @@ def tiny(tmp_path):
 
 
 @pytest.fixture(scope="session")
-def real_root():
-    root = os.environ.get("HWLIB_DATA")
-    if not root:
-        pytest.skip("HWLIB_DATA is not set: the real EuroSAT/Fashion-MNIST tests need the data root")
-    return Path(root)
-
-
-@pytest.fixture(scope="session")
-def shared_cache(tmp_path_factory):
-    """One cache dir for the whole session, shared by pytest-xdist workers (decode once)."""
-    base = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        base = base.parent
-    path = base / "hwlib-eurosat-cache"
-    path.mkdir(exist_ok=True)
-    return path
-
-
-@pytest.fixture(scope="session")
 def real_eurosat(real_root, shared_cache):
     return hdata.load_eurosat(real_root, shared_cache)
 

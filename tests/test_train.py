@@ -333,25 +333,6 @@ def test_fashion_table_layout():
 
 # -------------------------------------------------------- real-data smoke
 
-@pytest.fixture(scope="module")
-def real_root():
-    root = os.environ.get("HWLIB_DATA")
-    if not root:
-        pytest.skip("HWLIB_DATA is not set: the real-data smoke runs need the data root")
-    return Path(root)
-
-
-@pytest.fixture(scope="module")
-def shared_cache(tmp_path_factory):
-    """The session's shared EuroSAT cache (same folder as tests/test_data.py uses)."""
-    base = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        base = base.parent
-    path = base / "hwlib-eurosat-cache"
-    path.mkdir(exist_ok=True)
-    return path
-
-
 def held_out(split: SplitData, n: int) -> SplitData:
     """The split with a stratified part of its test set (faster evaluation)."""
     idx = hdata.stratified_subset(split.y_test, n, seed=1)
