@@ -199,6 +199,22 @@ def _exact(expected: Any, got: Any, what: str = "") -> str | None:
     return prefix + "; ".join(parts) + more
 
 
+def _parts(*checks: Callable[[], str | None]) -> list[str | None]:
+    """Run each part's check (None or a message); a Mismatch becomes that part's message."""
+    out = []
+    for check in checks:
+        try:
+            out.append(check())
+        except Mismatch as exc:
+            out.append(str(exc))
+    return out
+
+
+def _per_key(compare, expected: dict, got: Any, keys) -> list[str | None]:
+    """One check per key: compare(expected[key], got[key])."""
+    return _parts(*(lambda k=k: compare(expected[k], _key(got, k)) for k in keys))
+
+
 def _key(got: Any, key: str) -> Any:
     """got[key] for a dict answer, with a message when it is missing."""
     if not isinstance(got, dict):
@@ -377,13 +393,7 @@ def _diag_ema(sol, got, args):
 
 
 def _cmp_shift(sol, got, args):
-    out = []
-    for key in ("conv_of_shifted", "shifted_conv"):
-        try:
-            out.append(_close(sol[key], _key(got, key)))
-        except Mismatch as exc:
-            out.append(str(exc))
-    return out
+    return _per_key(_close, sol, got, ("conv_of_shifted", "shifted_conv"))
 
 
 def _conv_dense_symbols():
@@ -537,23 +547,12 @@ def _cmp_meanonly_formula(sol, got, args):
 
 
 def _cmp_separable(sol, got, args):
-    out = []
-    for key in ("standard", "depthwise", "pointwise", "separable"):
-        try:
-            out.append(_exact(sol[key], _key(got, key)))
-        except Mismatch as exc:
-            out.append(str(exc))
-    return out
+    return _per_key(_exact, sol, got, ("standard", "depthwise", "pointwise", "separable"))
 
 
 def _cmp_dropout(sol, got, args):
-    out = []
-    for key in ("expected_loss", "ridge_weights", "X_tilde", "effective_column_norms"):
-        try:
-            out.append(_close(sol[key], _key(got, key)))
-        except Mismatch as exc:
-            out.append(str(exc))
-    return out
+    return _per_key(_close, sol, got,
+                    ("expected_loss", "ridge_weights", "X_tilde", "effective_column_norms"))
 
 
 # ---- homework 3 ------------------------------------------------------------
@@ -607,13 +606,7 @@ def _cmp_conv1d(sol, got, args):
 
 
 def _cmp_bottleneck(sol, got, args):
-    out = []
-    for key in ("sequences", "total"):
-        try:
-            out.append(_exact(sol[key], _key(got, key)))
-        except Mismatch as exc:
-            out.append(str(exc))
-    return out
+    return _per_key(_exact, sol, got, ("sequences", "total"))
 
 
 _ATTENTION_POINTS = [(64, 10), (1, 1), (3, 7), (10, 2), (5, 33)]
@@ -727,42 +720,19 @@ _SHAPE_KEYS = ("X", "W_h", "b_h", "W_o", "b_o", "Y")
 
 
 def _cmp_shapes(sol, got, args):
-    out = []
-    for key in _SHAPE_KEYS:
-        try:
-            out.append(_exact(sol["shapes"][key], _key(got, key)))
-        except Mismatch as exc:
-            out.append(str(exc))
-    return out
+    return _per_key(_exact, sol["shapes"], got, _SHAPE_KEYS)
 
 
 def _cmp_same_stack(sol, got, args):
-    out = []
-    try:
-        out.append(_exact([layer["params"] for layer in sol["layers"]], _key(got, "params"),
-                          "params per layer"))
-    except Mismatch as exc:
-        out.append(str(exc))
-    try:
-        out.append(_exact([layer["output"] for layer in sol["layers"]], _key(got, "outputs"),
-                          "output shapes"))
-    except Mismatch as exc:
-        out.append(str(exc))
-    try:
-        out.append(_exact(sol["total"], _key(got, "total")))
-    except Mismatch as exc:
-        out.append(str(exc))
-    return out
+    layers = sol["layers"]
+    return _parts(
+        lambda: _exact([layer["params"] for layer in layers], _key(got, "params"), "params per layer"),
+        lambda: _exact([layer["output"] for layer in layers], _key(got, "outputs"), "output shapes"),
+        lambda: _exact(sol["total"], _key(got, "total")))
 
 
 def _cmp_bn_backward(sol, got, args):
-    out = []
-    for key in ("dx", "dgamma", "dbeta"):
-        try:
-            out.append(_close(sol[key], _key(got, key)))
-        except Mismatch as exc:
-            out.append(str(exc))
-    return out
+    return _per_key(_close, sol, got, ("dx", "dgamma", "dbeta"))
 
 
 def _diag_bn_backward(sol, got, args):
@@ -784,17 +754,10 @@ def _diag_bn_backward(sol, got, args):
 
 
 def _cmp_lenet(sol, got, args):
-    out = []
-    try:
-        out.append(_exact([layer["params"] for layer in sol["layers"]], _key(got, "layers"),
-                          "params per layer"))
-    except Mismatch as exc:
-        out.append(str(exc))
-    try:
-        out.append(_exact(sol["total"], _key(got, "total")))
-    except Mismatch as exc:
-        out.append(str(exc))
-    return out
+    return _parts(
+        lambda: _exact([layer["params"] for layer in sol["layers"]], _key(got, "layers"),
+                       "params per layer"),
+        lambda: _exact(sol["total"], _key(got, "total")))
 
 
 SPECS: dict[str, Spec] = {
