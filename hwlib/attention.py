@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._validate import positive_int as _positive_int
+
 __all__ = ["softmax_columns", "self_attention", "permutation_matrix",
            "sinusoidal_positional_encoding"]
 
@@ -27,14 +29,6 @@ def _matrix(value, name: str) -> np.ndarray:
     if not np.all(np.isfinite(arr)):
         raise ValueError(f"{name} contains NaN or infinite entries")
     return arr
-
-
-def _positive_int(value, name: str) -> int:
-    numeric = isinstance(value, (int, float, np.integer, np.floating))
-    if (isinstance(value, (bool, np.bool_)) or not numeric
-            or not float(value).is_integer() or value < 1):
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
 
 
 def softmax_columns(A) -> np.ndarray:

@@ -13,15 +13,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._validate import positive_int as _positive_int
+
 __all__ = ["mlp_shapes", "mlp_forward", "relu"]
-
-
-def _positive_int(value, name: str) -> int:
-    numeric = isinstance(value, (int, float, np.integer, np.floating))
-    if (isinstance(value, (bool, np.bool_)) or not numeric
-            or not float(value).is_integer() or value < 1):
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
 
 
 def relu(z) -> np.ndarray:
