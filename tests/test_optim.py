@@ -54,11 +54,10 @@ def test_monte_carlo_bias_and_correction():
 
 
 def test_adam_first_moment_is_debiased_ema():
-    """Does Adam's first step size match our corrected EMA of the gradients (torch oracle)?
+    """Is Adam's bias-corrected first moment m_t / (1 - beta1^t) our debiased EMA (torch oracle)?
 
-    With beta2 -> tiny eps effects avoided by comparing the first moment
-    through a single SGD-like step: Adam's update at step t is
-    lr * m_hat_t / (sqrt(v_hat_t) + eps); we read m_hat_t from the state.
+    torch keeps the uncorrected m_t in the optimiser state (exp_avg); lr = 0
+    keeps the parameter fixed so only the moments evolve.
     """
     beta1 = 0.8
     grads = [0.3, -1.2, 0.7, 2.0, -0.4]
