@@ -154,6 +154,17 @@ def _as_array(v: Any, what: str) -> np.ndarray:
     return a
 
 
+def _wrong_entries(prefix: str, e: np.ndarray, g: np.ndarray, bad: np.ndarray) -> str:
+    """The message naming the first MAX_WRONG_ENTRIES entries where ``bad`` is set."""
+    if e.ndim == 0:
+        return f"{prefix}should be {_fmt(e.item())}, got {_fmt(g.item())}"
+    wrong = [tuple(int(k) for k in i) for i in zip(*np.nonzero(bad))]
+    parts = [f"entry {_index(i)} should be {_fmt(e[i].item())}, got {_fmt(g[i].item())}"
+             for i in wrong[:MAX_WRONG_ENTRIES]]
+    more = f" (and {len(wrong) - MAX_WRONG_ENTRIES} more wrong)" if len(wrong) > MAX_WRONG_ENTRIES else ""
+    return prefix + "; ".join(parts) + more
+
+
 def _close(expected: Any, got: Any, what: str = "", rtol: float = RTOL,
            atol: float = ATOL) -> str | None:
     """None when got matches expected entrywise, else a message naming wrong entries."""
@@ -167,13 +178,7 @@ def _close(expected: Any, got: Any, what: str = "", rtol: float = RTOL,
     bad = ~np.isfinite(g) | ~np.isclose(g, e, rtol=rtol, atol=atol)
     if not bad.any():
         return None
-    if e.ndim == 0:
-        return f"{prefix}should be {_fmt(e.item())}, got {_fmt(g.item())}"
-    wrong = [tuple(int(k) for k in i) for i in zip(*np.nonzero(bad))]
-    parts = [f"entry {_index(i)} should be {_fmt(e[i].item())}, got {_fmt(g[i].item())}"
-             for i in wrong[:MAX_WRONG_ENTRIES]]
-    more = f" (and {len(wrong) - MAX_WRONG_ENTRIES} more wrong)" if len(wrong) > MAX_WRONG_ENTRIES else ""
-    return prefix + "; ".join(parts) + more
+    return _wrong_entries(prefix, e, g, bad)
 
 
 def _exact(expected: Any, got: Any, what: str = "") -> str | None:
@@ -190,13 +195,7 @@ def _exact(expected: Any, got: Any, what: str = "") -> str | None:
     bad = ~np.isfinite(g) | (g != e)
     if not bad.any():
         return None
-    if e.ndim == 0:
-        return f"{prefix}should be {_fmt(e.item())}, got {_fmt(g.item())}"
-    wrong = [tuple(int(k) for k in i) for i in zip(*np.nonzero(bad))]
-    parts = [f"entry {_index(i)} should be {_fmt(e[i].item())}, got {_fmt(g[i].item())}"
-             for i in wrong[:MAX_WRONG_ENTRIES]]
-    more = f" (and {len(wrong) - MAX_WRONG_ENTRIES} more wrong)" if len(wrong) > MAX_WRONG_ENTRIES else ""
-    return prefix + "; ".join(parts) + more
+    return _wrong_entries(prefix, e, g, bad)
 
 
 def _parts(*checks: Callable[[], str | None]) -> list[str | None]:
