@@ -7,10 +7,11 @@ Conventions used throughout (say which one a homework uses!):
   (PyTorch's ``conv1d``). :func:`convolve1d` is the flipped-kernel (textbook)
   convolution.
 * Dilation has two spellings. PyTorch's ``dilation`` is the SPACING between
-  kernel taps (1 = ordinary convolution). The UDL book (seed 003) counts the
-  ZEROS inserted between taps (0 = ordinary convolution), so "dilation 2"
-  there is spacing 3. Functions that take a dilation say which they mean;
-  :func:`dilation_spacing` converts.
+  kernel taps (1 = ordinary convolution); the course textbook's notebooks
+  (UDL, chapter 10) count the same way. Homework 3's statement (seed 003)
+  instead calls an ordinary layer "dilation zero", i.e. it counts the ZEROS
+  inserted between taps, so its "dilation 2" is spacing 3. Functions that
+  take a dilation say which they mean; :func:`dilation_spacing` converts.
 * Arrays are 0-based; the written-out formulas of :func:`dilated_conv_formula`
   are 1-based like the homework's.
 """
@@ -60,7 +61,8 @@ def transpose_output_length(n: int, kernel_size: int, stride: int = 1, padding: 
 
 def dilation_spacing(dilation: int, convention: str = "spacing") -> int:
     """Tap spacing of a dilated kernel: ``dilation`` itself for PyTorch's
-    convention, ``dilation + 1`` when dilation counts the inserted zeros (UDL)."""
+    convention (and the textbook's), ``dilation + 1`` when dilation counts the
+    inserted zeros (homework 3's "dilation zero" wording)."""
     if convention not in CONVENTIONS:
         raise ValueError(f"convention must be one of {CONVENTIONS}, got {convention!r}")
     if convention == "zeros":
@@ -224,6 +226,8 @@ def transpose_conv1d_symbolic(inputs: Sequence[str] = ("a", "b", "c"),
 
     With inputs a, b, c, kernel x, y, z and stride 2 this gives
     [a x, a y, a z + b x, b y, b z + c x, c y, c z].
+    An output position that no input reaches (stride larger than the kernel)
+    is sympy's integer 0, which a notebook answer writes as the string "0".
     """
     import sympy
 

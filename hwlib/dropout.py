@@ -123,6 +123,10 @@ def equivalent_gamma(X, p) -> np.ndarray:
     X: (n, d) data, p: keep probability strictly inside (0, 1).
     With w = p w~ the dropout objective becomes ||y - X w||^2 + ||Gamma w||^2
     for this (d, d) diagonal Gamma.
+    p = 1 (no dropout) is refused although Gamma = 0 is its limit: homework
+    2's change of variables X Gamma^-1 needs an invertible Gamma, so hw2.q6
+    accepts only 0 < p < 1. The loss itself (``dropout_tikhonov_loss``)
+    accepts p = 1, where it is the plain squared error.
     """
     p = _keep_prob(p, open_interval=True)
     return np.sqrt((1.0 - p) / p) * column_norm_matrix(X)

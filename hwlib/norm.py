@@ -184,9 +184,11 @@ def meanonly_bn_backward(dy, gamma) -> np.ndarray:
     Returns dL/dx_i = gamma * (g_i - (1/n) sum_j g_j), the same shape as dy.
     With n = 1 the result is exactly 0 (the output never depends on x_1).
     As n grows each other sample's g_j enters with weight gamma/n -> 0, so
-    dL/dx_i -> gamma g_i provided the batch mean of g tends to 0 (for
-    example when L averages per-sample losses); the exact gradient keeps the
-    mean term at every n.
+    dL/dx_i -> gamma g_i provided the batch mean of g becomes negligible next
+    to g_i (e.g. upstream gradients centred over the batch). Averaging the
+    per-sample losses does NOT give this: then g_i = l_i'/n shrinks at the
+    same rate as mean(g), and the relative size of the mean term is unchanged.
+    The exact gradient keeps the mean term at every n.
     The gradient does not depend on x or beta.
     """
     g = _as_float_array(dy, "dy")

@@ -155,9 +155,13 @@ def same_conv_stack(in_shape: Sequence[int] = (3, 200, 300), channels: Sequence[
 def lenet5_layers(in_size: int = 28, classes: int = 10) -> dict:
     """Parameters per layer of the course's LeNet-5 for square grey-scale inputs.
 
-    conv 1->6 5x5 (padding 2 for 28 x 28 inputs, so the classic 32 x 32 geometry
-    is kept) -> 2x2 pool -> conv 6->16 5x5 -> 2x2 pool -> dense 400->120 ->
-    dense 120->84 -> dense 84->classes, all with biases; 61,706 parameters.
+    conv 1->6 5x5 -> 2x2 pool -> conv 6->16 5x5 -> 2x2 pool -> dense flat->120 ->
+    dense 120->84 -> dense 84->classes, all with biases; 61,706 parameters for
+    28 x 28 inputs and 10 classes.
+    Padding: conv1 is padded by 2 ONLY when in_size == 28 (Fashion-MNIST), which
+    restores the classic 32 x 32 geometry (flat = 400); every other size is
+    unpadded, so e.g. in_size 32 also gives flat = 400 and in_size 36 gives
+    16 * 6 * 6 = 576.
     """
     size = _positive(in_size, "in_size")
     pad = 2 if size == 28 else 0
