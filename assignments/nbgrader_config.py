@@ -37,11 +37,12 @@ c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.ClearHiddenTests",
     "hwlib.grading.gradebook.HideTestTracebacks",
 ]
+# Only the feedback's own exporter class is configured: setting HTMLExporter
+# here would also change formgrader's manual-grading page (HTTP 500 there).
 try:  # the offline template ships with hwlib; without hwlib keep nbgrader's
+    from hwlib.grading.exporters import configure_feedback
     from hwlib.grading.gradebook import NBGRADER_TEMPLATES, TEMPLATE_DIR
 
-    c.HTMLExporter.template_name = "feedback_offline"
-    c.HTMLExporter.template_file = "offline.html.j2"
-    c.HTMLExporter.extra_template_basedirs = [str(NBGRADER_TEMPLATES), str(TEMPLATE_DIR)]
+    configure_feedback(c, [str(NBGRADER_TEMPLATES), str(TEMPLATE_DIR)])
 except ImportError:
     pass

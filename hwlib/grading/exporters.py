@@ -1,0 +1,30 @@
+"""The feedback page's exporter, separate from every other HTML exporter.
+
+nbgrader renders two kinds of HTML with nbconvert's ``HTMLExporter``: the
+students' feedback (``nbgrader generate_feedback``) and the grader's view in
+formgrader (template ``formgrade``). Configuring ``HTMLExporter`` itself in
+``nbgrader_config.py`` changes both, and formgrader's manual-grading page then
+fails with HTTP 500 (it looks for its own template under the feedback
+template's name). :class:`OfflineFeedbackExporter` is the feedback's own
+exporter class, selected with ``c.GenerateFeedback.exporter_class``; its
+settings live in its own config section and leave formgrader untouched.
+"""
+from __future__ import annotations
+
+from nbconvert.exporters import HTMLExporter
+
+
+class OfflineFeedbackExporter(HTMLExporter):
+    """HTML exporter of the feedback pages (template ``feedback_offline``:
+    nothing is loaded from a CDN). Configure it as ``c.OfflineFeedbackExporter``."""
+
+    export_from_notebook = None  # not offered in the notebook UI's download menu
+
+
+def configure_feedback(c, templates: list[str]) -> None:
+    """Point ``GenerateFeedback`` of the traitlets config ``c`` at the offline
+    template, through :class:`OfflineFeedbackExporter` only."""
+    c.GenerateFeedback.exporter_class = OfflineFeedbackExporter
+    c.OfflineFeedbackExporter.template_name = "feedback_offline"
+    c.OfflineFeedbackExporter.template_file = "offline.html.j2"
+    c.OfflineFeedbackExporter.extra_template_basedirs = list(templates)
