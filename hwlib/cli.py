@@ -14,7 +14,7 @@ import sys
 from . import registry
 
 # Modules that add sub-commands; each defines register(subparsers).
-COMMAND_MODULES = ["hwlib.train_cli", "hwlib.grading.cli"]
+COMMAND_MODULES = ["hwlib.train_cli", "hwlib.grading.cli", "hwlib.grading.lms"]
 
 
 def parse_param(text: str) -> tuple[str, object]:

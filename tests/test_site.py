@@ -37,9 +37,11 @@ SCREENSHOTS = ROOT / "_build" / "screenshots"
 BUILD_FLAGS = ["-W", "-n", "--keep-going"]
 BUILD_TIMEOUT_S = 420
 PAGE_TIMEOUT_S = 30
-# Pages whose screenshots CI keeps: the landing page and two with figures.
+# Pages whose screenshots CI keeps (at every width): the landing page and two with figures.
 SCREENSHOT_PAGES = {"intro": "book/intro.html", "convolution": "book/convolution.html",
                     "densities": "book/densities.html"}
+# Viewport widths every page is checked at: a laptop and a phone (CSS pixels).
+WIDTHS = {"desktop": 1280, "phone": 390}
 # Pages that must show at least one figure (one per figure the course asks for).
 FIGURE_PAGES = ["book/optimisation.html", "book/convolution.html", "book/normalisation.html",
                 "book/regularisation.html", "book/densities.html"]
@@ -160,9 +162,13 @@ class Chromium:
                                  {"targetId": target, "flatten": True})["sessionId"]
         for domain in ("Page", "Network", "Runtime"):
             self.call(f"{domain}.enable", session=True)
+        self.set_width(WIDTHS["desktop"])
+
+    def set_width(self, width: int) -> None:
+        """Emulate a viewport ``width`` CSS pixels wide (a phone below 600)."""
         self.call("Emulation.setDeviceMetricsOverride",
-                  {"width": 1280, "height": 900, "deviceScaleFactor": 1, "mobile": False},
-                  session=True)
+                  {"width": width, "height": 900 if width >= 600 else 844,
+                   "deviceScaleFactor": 1, "mobile": width < 600}, session=True)
 
     def _read(self, deadline: float) -> dict:
         while b"\0" not in self._buffer:
@@ -246,6 +252,54 @@ PAGE_REPORT_JS = r"""
 """
 
 
+# Formulas that stick out of the text column (run inside the page, after MathJax).
+# A formula is fine when its outermost horizontally scrolling box (itself or an
+# ancestor, as book/_static/course.css makes it; boxes nest, as a formula box in
+# a scrolling table) lies inside the column, or when, without such a box, the
+# typeset formula itself fits the column.
+MATH_OVERFLOW_JS = r"""
+(async () => {
+  if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
+    await MathJax.startup.promise;
+  }
+  const column = document.querySelector('article.bd-article') || document.querySelector('main')
+                 || document.body;
+  const col = column.getBoundingClientRect();
+  const source = new Map();
+  if (window.MathJax && MathJax.startup && MathJax.startup.document) {
+    for (const item of MathJax.startup.document.math) source.set(item.typesetRoot, item.math);
+  }
+  const out = [];
+  let checked = 0;
+  for (const el of document.querySelectorAll('mjx-container')) {
+    const math = el.querySelector('mjx-math') || el;
+    const r = math.getBoundingClientRect();
+    if (r.width === 0 && r.height === 0) continue;          // not displayed (collapsed)
+    checked += 1;
+    let box = null;                 // the OUTERMOST scroll box inside the column
+    for (let a = el; a && a !== column; a = a.parentElement) {
+      const ox = getComputedStyle(a).overflowX;
+      if (ox === 'auto' || ox === 'scroll') box = a;
+    }
+    const edge = box ? box.getBoundingClientRect() : r;
+    if (edge.left < col.left - 1 || edge.right > col.right + 1) {
+      out.push({tex: (source.get(el) || el.textContent).slice(0, 80),
+                left: Math.round(edge.left), right: Math.round(edge.right)});
+    }
+  }
+  return {column: [Math.round(col.left), Math.round(col.right)], checked: checked,
+          overflow: out};
+})()
+"""
+
+# Undoes course.css's scroll boxes: the negative control of the overflow check.
+UNDO_MATH_CSS_JS = """
+(() => { const style = document.createElement('style');
+  style.textContent = 'mjx-container, div.math, table, .pst-scrollable-table-container ' +
+                      '{ overflow: visible !important; max-width: none !important; }';
+  document.head.appendChild(style); })()
+"""
+
 SCROLL_TO_FIGURE_JS = """
 (() => { const img = document.querySelector('.cell_output img');
          if (img) img.scrollIntoView({block: 'center'}); })()
@@ -270,7 +324,7 @@ def browsed(build, tmp_path_factory):
     net_log = work / "netlog.json"
     browser = Chromium(work / "profile", net_log)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    reports = {}
+    reports, overflow, unstyled = {}, {}, None
     try:
         for page in site_pages(html):
             start = len(browser.events)
@@ -281,18 +335,43 @@ def browsed(build, tmp_path_factory):
                                    "returnByValue": True}, session=True)
             assert "exceptionDetails" not in result, f"{page}: {result['exceptionDetails']}"
             reports[page] = result["result"]["value"]
-            for name, shot_page in SCREENSHOT_PAGES.items():
-                if shot_page == page:
-                    # Show the page's first figure when it has one (the top otherwise).
-                    browser.call("Runtime.evaluate", {"expression": SCROLL_TO_FIGURE_JS}, session=True)
-                    shot = browser.call("Page.captureScreenshot", {"format": "png"}, session=True)
-                    (SCREENSHOTS / f"{name}.png").write_bytes(base64.b64decode(shot["data"]))
+        # Every page at every width: formulas must stay inside the text column.
+        for label, width in WIDTHS.items():
+            browser.set_width(width)
+            for page in site_pages(html):
+                start = len(browser.events)
+                browser.call("Page.navigate", {"url": base + page}, session=True)
+                browser.wait_for("Page.loadEventFired", start)
+                overflow[(page, width)] = _evaluate(browser, MATH_OVERFLOW_JS, page)
+                for name, shot_page in SCREENSHOT_PAGES.items():
+                    if shot_page == page:
+                        # Show the page's first figure when it has one (the top otherwise).
+                        browser.call("Runtime.evaluate", {"expression": SCROLL_TO_FIGURE_JS},
+                                     session=True)
+                        shot = browser.call("Page.captureScreenshot", {"format": "png"}, session=True)
+                        (SCREENSHOTS / f"{name}-{width}.png").write_bytes(
+                            base64.b64decode(shot["data"]))
+        # Negative control: the phone view of a formula-heavy page without course.css's boxes.
+        page = "book/normalisation.html"
+        start = len(browser.events)
+        browser.call("Page.navigate", {"url": base + page}, session=True)
+        browser.wait_for("Page.loadEventFired", start)
+        browser.call("Runtime.evaluate", {"expression": UNDO_MATH_CSS_JS}, session=True)
+        unstyled = _evaluate(browser, MATH_OVERFLOW_JS, page)
     finally:
         browser.close()
         server.shutdown()
         server.server_close()
     return {"base": base, "reports": reports, "events": browser.events,
+            "overflow": overflow, "unstyled_overflow": unstyled,
             "net_log": net_log.read_text() if net_log.exists() else ""}
+
+
+def _evaluate(browser: Chromium, expression: str, page: str):
+    result = browser.call("Runtime.evaluate", {"expression": expression, "awaitPromise": True,
+                                               "returnByValue": True}, session=True)
+    assert "exceptionDetails" not in result, f"{page}: {result['exceptionDetails']}"
+    return result["result"]["value"]
 
 
 # --------------------------------------------------------------------------- build tests
@@ -435,6 +514,26 @@ def test_mathjax_reports_no_errors(browsed):
     assert not errors, "\n".join(errors[:30])
 
 
+@pytest.mark.parametrize("width", list(WIDTHS.values()))
+def test_no_formula_overflows_the_text_column(browsed, width):
+    """At this viewport width, does every formula fit the text column or scroll
+    inside its own box (no equation or inline formula cut off)?"""
+    problems = [f"{page}: {o['tex']!r} spans x = {o['left']}..{o['right']}, "
+                f"column {r['column'][0]}..{r['column'][1]}"
+                for (page, w), r in browsed["overflow"].items() if w == width
+                for o in r["overflow"]]
+    assert not problems, f"{len(problems)} formulas overflow at {width} px:\n" + "\n".join(problems[:30])
+    checked = sum(r["checked"] for (_, w), r in browsed["overflow"].items() if w == width)
+    assert checked >= 100, f"only {checked} formulas were measured at {width} px"
+
+
+def test_overflow_check_catches_unboxed_formulas(browsed):
+    """Without course.css's scroll boxes, does the overflow check flag formulas
+    on a phone (so the check above can fail)?"""
+    assert browsed["unstyled_overflow"]["checked"] > 0
+    assert len(browsed["unstyled_overflow"]["overflow"]) >= 1
+
+
 def test_every_image_loads(browsed):
     """Does every <img> on every page load from the local server?"""
     broken = [f"{page}: {img['src']}" for page, r in browsed["reports"].items()
@@ -518,7 +617,12 @@ def test_pages_raise_no_javascript_errors(browsed):
 
 
 def test_screenshots_are_saved(browsed):
-    """Are the three CI screenshots written as PNG files under _build/screenshots/?"""
+    """Are the CI screenshots (three pages, at every width) written as PNG files
+    under _build/screenshots/, as wide as the viewport they were taken at?"""
+    import struct
     for name in SCREENSHOT_PAGES:
-        shot = SCREENSHOTS / f"{name}.png"
-        assert shot.is_file() and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", shot
+        for width in WIDTHS.values():
+            shot = SCREENSHOTS / f"{name}-{width}.png"
+            data = shot.read_bytes() if shot.is_file() else b""
+            assert data[:8] == b"\x89PNG\r\n\x1a\n", shot
+            assert struct.unpack(">I", data[16:20])[0] == width, shot
