@@ -8,19 +8,30 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+# Exact pins for this platform (Python 3.11), generated from pyproject.toml by
+# locks/compile.sh; `make LOCK=locks/grade-linux-x86_64.txt` picks another one.
+PLATFORM := $(shell uname -s)-$(shell uname -m)
+LOCK_Linux-x86_64   := locks/linux-x86_64.txt
+LOCK_Linux-aarch64  := locks/linux-aarch64.txt
+LOCK_Linux-arm64    := locks/linux-aarch64.txt
+LOCK_Darwin-arm64   := locks/macos-arm64.txt
+LOCK ?= $(LOCK_$(PLATFORM))
 # Debian packages: bwrap sandboxes graded notebooks; chromium runs the site test.
 APT_PACKAGES := bubblewrap chromium
 
-.PHONY: all main test setup sysdeps problems site grade clean
+.PHONY: all main test setup sysdeps problems site grade clean locks
 
 all: setup main
 
 setup: $(STAMP) sysdeps
 
-$(STAMP): requirements.txt pyproject.toml
+$(STAMP): $(LOCK) pyproject.toml
+	@[ -n "$(LOCK)" ] || { echo "no lock file for $(PLATFORM) in locks/: install from the ranges with" \
+	  "'$(PYTHON) -m venv $(VENV) && $(PY) -m pip install -e \".[grade,train,book,test]\"' and 'touch $(STAMP)'," \
+	  "or add a lock to locks/compile.sh"; exit 1; }
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] >= (3, 11), "Python 3.11+ needed"'
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r $(LOCK)
 	# no build isolation: the pinned setuptools above builds hwlib, offline
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
@@ -48,15 +59,20 @@ site: $(STAMP)
 # sandboxes; the gradebook, feedback and grades.csv land under assignments/.
 # hw1.p4 (a trained model) is evaluated on EuroSAT when HWLIB_DATA is set.
 grade: $(STAMP) sysdeps
-	@[ -n "$$HWLIB_DATA" ] || echo "note: HWLIB_DATA is not set, so hw1.p4 (a trained EuroSAT model) cannot be evaluated and scores 0 with that reason; set it to grade that problem"
+	@[ -n "$$HWLIB_DATA" ] || echo "note: HWLIB_DATA is not set, so hw1.p4 (a trained EuroSAT model) cannot be evaluated and is left ungraded (pending, not 0); get the data with '$(PY) -m hwlib data fetch eurosat --to DIR', set HWLIB_DATA=DIR and grade again with --force"
 	$(PY) -m hwlib grade all --no-progress
 
-# CI and developers point the data root at the course's shared copy; users set
-# HWLIB_DATA themselves (see README).
+# The real-data tests run when HWLIB_DATA names a data root (`python -m hwlib
+# data fetch all --to DIR` makes one) and skip, saying so, when it is unset;
+# .ci/run sets it. A set but wrong HWLIB_DATA fails them.
 test: setup
-	HWLIB_DATA=$${HWLIB_DATA:-../shared/data} $(PY) -m pytest -q -n 2 --dist loadfile tests
+	$(PY) -m pytest -q -n 2 --dist loadfile tests
 	# every book page re-run under nbval (lax: floats and figures are not compared)
 	$(PY) -m pytest -q -n 2 --dist loadfile --nbval-lax book
+
+# Regenerates locks/*.txt from pyproject.toml (needs uv; see locks/compile.sh).
+locks:
+	bash locks/compile.sh
 
 clean:
 	rm -rf _build assignments/release assignments/autograded assignments/feedback \

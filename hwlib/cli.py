@@ -1,7 +1,7 @@
 """Command line: ``python -m hwlib <command> ...``.
 
 ``problems`` and ``solve`` live here; other commands (``train``, ``ablation``,
-``evaluate``, ``grade``) are contributed by their modules through a
+``evaluate``, ``grade``, ``data``) are contributed by their modules through a
 ``register(subparsers)`` hook, so this file stays the one entry point.
 """
 from __future__ import annotations
@@ -14,7 +14,7 @@ import sys
 from . import registry
 
 # Modules that add sub-commands; each defines register(subparsers).
-COMMAND_MODULES = ["hwlib.train_cli", "hwlib.grading.cli", "hwlib.grading.lms"]
+COMMAND_MODULES = ["hwlib.train_cli", "hwlib.grading.cli", "hwlib.grading.lms", "hwlib.fetch"]
 
 
 def parse_param(text: str) -> tuple[str, object]:

@@ -1,7 +1,9 @@
 """Datasets of the training experiments: EuroSAT (RGB) and Fashion-MNIST.
 
 Both are read through ``torchvision.datasets`` from a local, read-only data
-root (``--data`` flag or the ``HWLIB_DATA`` environment variable)::
+root (``--data`` flag or the ``HWLIB_DATA`` environment variable), which
+``python -m hwlib data fetch all --to DIR`` downloads and verifies
+(:mod:`hwlib.fetch`)::
 
     <root>/eurosat/2750/<Class>/*.jpg                       EuroSAT(root=<root>)
     <root>/fashion-mnist/FashionMNIST/raw/*-ubyte            FashionMNIST(root=<root>/fashion-mnist)
@@ -44,6 +46,8 @@ TEST_FRACTION = 0.2
 SPLIT_SEED = 0
 # Bump when the cache file layout changes so stale caches are rebuilt.
 _CACHE_VERSION = 1
+# How to get the data, named by every missing-data error.
+FETCH_HINT = "download it with: python -m hwlib data fetch {what} --to DIR, then set HWLIB_DATA=DIR"
 
 
 class DatasetError(ValueError):
@@ -78,7 +82,8 @@ def data_root(path: str | os.PathLike | None = None) -> Path:
     if path is None:
         raise DatasetError("no data root given: pass --data DIR or set HWLIB_DATA "
                            "(DIR holds eurosat/2750/<Class>/*.jpg and "
-                           "fashion-mnist/FashionMNIST/raw/)")
+                           "fashion-mnist/FashionMNIST/raw/); "
+                           + FETCH_HINT.format(what="all"))
     return Path(path).expanduser()
 
 
@@ -145,7 +150,8 @@ def _eurosat_folder(root: Path):
     if not folder.is_dir():
         raise DatasetError(f"EuroSAT not found: expected the folder {folder} "
                            "holding one sub-folder of *.jpg per class "
-                           "(layout <root>/eurosat/2750/<Class>/<Class>_<n>.jpg)")
+                           "(layout <root>/eurosat/2750/<Class>/<Class>_<n>.jpg); "
+                           + FETCH_HINT.format(what="eurosat"))
     try:
         return torchvision.datasets.EuroSAT(root=str(root), download=False)
     except (FileNotFoundError, RuntimeError) as exc:
@@ -300,7 +306,8 @@ def load_fashion_mnist(root: str | os.PathLike | None = None, cache=None,
             raise DatasetError(
                 f"Fashion-MNIST not found or unreadable under {raw}: expected the "
                 "uncompressed idx files train-images-idx3-ubyte, train-labels-idx1-ubyte, "
-                f"t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte ({exc})") from exc
+                f"t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte ({exc}); "
+                + FETCH_HINT.format(what="fashion-mnist")) from exc
         parts += [ds.data.unsqueeze(1).contiguous(), ds.targets.long()]
     return SplitData("fashion-mnist", *parts, classes=tuple(ds.classes))
 

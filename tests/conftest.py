@@ -1,17 +1,33 @@
-"""Fixtures shared by the data and training suites."""
+"""Fixtures shared by the data, fetch and training suites.
+
+The real-data tests take the data root from HWLIB_DATA (``.ci/run`` sets it).
+Unset, they skip and say how to get the data; set but wrong, they fail: a
+mistyped path must not pass as a green run with everything skipped.
+"""
 import os
 from pathlib import Path
 
 import pytest
 
+FETCH_HINT = ("run `python -m hwlib data fetch all --to DIR` (EuroSAT and Fashion-MNIST, "
+              "~120 MB) and set HWLIB_DATA=DIR")
+
 
 @pytest.fixture(scope="session")
 def real_root():
-    """The real data root from HWLIB_DATA (`make test` and CI set it)."""
-    root = os.environ.get("HWLIB_DATA")
-    if not root:
-        pytest.skip("HWLIB_DATA is not set: the real EuroSAT/Fashion-MNIST tests need the data root")
-    return Path(root)
+    """The real data root from HWLIB_DATA, checked for both data sets' folders and files."""
+    from hwlib.fetch import missing_parts
+
+    raw = os.environ.get("HWLIB_DATA")
+    if not raw:
+        pytest.skip(f"real-data test: HWLIB_DATA is not set; {FETCH_HINT}")
+    root = Path(raw).expanduser()
+    missing = missing_parts(root)
+    if missing:
+        pytest.fail(f"HWLIB_DATA={raw} is set but is not a complete data root: "
+                    f"{'; '.join(missing)}. Fix the path, {FETCH_HINT}, or unset "
+                    "HWLIB_DATA to skip the real-data tests.", pytrace=False)
+    return root
 
 
 @pytest.fixture(scope="session")

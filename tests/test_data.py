@@ -1,7 +1,8 @@
 """Tests for hwlib.data: EuroSAT / Fashion-MNIST loading, split and cache.
 
 A tiny EuroSAT-style folder of generated JPEGs always runs; the real-data
-tests run when HWLIB_DATA is set (and fail, not skip, if it points nowhere).
+tests run when HWLIB_DATA is set (and fail, not skip, if it points nowhere);
+unset, they skip naming `python -m hwlib data fetch` (tests/conftest.py).
 Oracles: Pillow decoding of each file, directory listings, torchvision's own
 datasets and plain counting.
 """
@@ -146,21 +147,25 @@ def test_cache_dir_from_environment(tiny, monkeypatch):
 def test_missing_root_names_path(tmp_path):
     """Does a root without eurosat/2750 raise DatasetError naming the expected folder?"""
     missing = tmp_path / "nowhere"
-    with pytest.raises(DatasetError, match=r"nowhere.*eurosat.*2750"):
+    with pytest.raises(DatasetError, match=r"nowhere.*eurosat.*2750") as err:
         hdata.load_eurosat(missing, tmp_path / "cache")
+    assert "python -m hwlib data fetch eurosat --to DIR" in str(err.value)
 
 
 def test_missing_fashion_mnist_names_path(tmp_path):
     """Does a root without Fashion-MNIST raise DatasetError naming the raw folder and files?"""
-    with pytest.raises(DatasetError, match=r"FashionMNIST.raw.*train-images-idx3-ubyte"):
+    with pytest.raises(DatasetError, match=r"FashionMNIST.raw.*train-images-idx3-ubyte") as err:
         hdata.load_fashion_mnist(tmp_path)
+    assert "python -m hwlib data fetch fashion-mnist --to DIR" in str(err.value)
 
 
 def test_no_root_at_all(monkeypatch):
-    """Does loading with neither --data nor HWLIB_DATA raise a message naming both?"""
+    """Does loading with neither --data nor HWLIB_DATA raise a message naming both and the
+    command that downloads the data?"""
     monkeypatch.delenv("HWLIB_DATA", raising=False)
-    with pytest.raises(DatasetError, match="HWLIB_DATA"):
+    with pytest.raises(DatasetError, match="--data DIR or set HWLIB_DATA") as err:
         hdata.data_root(None)
+    assert "python -m hwlib data fetch all --to DIR" in str(err.value)
 
 
 def test_corrupt_jpeg_names_file(tiny):

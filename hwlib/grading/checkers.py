@@ -54,6 +54,8 @@ from typing import Any, Callable
 
 import numpy as np
 
+from .scoring import NotGraded
+
 __all__ = ["cases", "score", "check", "answer_names", "load_manifest", "manifest_entry",
            "SPECS", "RTOL", "ATOL", "FORMULA_RTOL", "N_DRAWN", "CALL_TIME_LIMIT_S"]
 
@@ -920,7 +922,8 @@ def _label(case_label: str, check: str) -> str:
 
 
 def score(problem_id: str, cases: list, outputs: list) -> tuple[float, list[str]]:
-    """(fraction of checks passed, one message line per check); never raises."""
+    """(fraction of checks passed, one message line per check); never raises but
+    NotGraded (the grader, not the answer, is missing something)."""
     try:
         spec = _spec(problem_id)
     except KeyError as exc:
@@ -929,6 +932,8 @@ def score(problem_id: str, cases: list, outputs: list) -> tuple[float, list[str]
         if spec.kind == "model_file":
             return _score_model_file(spec, outputs)
         return _score_cases(spec, list(cases), list(outputs))
+    except NotGraded:  # the grader lacks torch or the data: pending, not 0
+        raise
     except Exception as exc:  # a grader bug must not crash the grading run
         return 0.0, [f"{problem_id}: could not grade this answer ({type(exc).__name__})"]
 
@@ -999,8 +1004,20 @@ def _score_model_file(spec: Spec, outputs: list) -> tuple[float, list[str]]:
         return 0.0, [f"{name}: no model file {name} was submitted next to the notebook; save "
                      f"your trained network with torch.save(model.state_dict(), '{name}')"]
     try:
+        from ..data import DatasetError
         from ..train import grade_trained_model
+    except ImportError as exc:  # a grade-only install (no `train` extra)
+        if (exc.name or "").split(".")[0] not in ("torch", "torchvision"):
+            raise
+        raise NotGraded(f"{name}: not graded yet: this grading machine has no torch; the "
+                        "instructor installs the `train` extra (pip install 'hwlib[train]') "
+                        "and grades again with --force") from exc
+    try:
         fraction, message = grade_trained_model(path)
+    except DatasetError as exc:
+        raise NotGraded(f"{name}: not graded yet: the grader has no EuroSAT test set "
+                        "(python -m hwlib data fetch eurosat --to DIR, then HWLIB_DATA=DIR "
+                        f"and grade again with --force): {_short_error(exc)}") from exc
     except Exception as exc:
         return 0.0, [f"{name}: could not be graded ({type(exc).__name__}: {_short_error(exc)})"]
     return float(min(1.0, max(0.0, fraction))), [f"{name}: {message}"]

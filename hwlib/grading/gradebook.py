@@ -82,13 +82,28 @@ class FillSandboxResults(NbGraderPreprocessor):
             points, lines = resources[RESULTS_KEY].get(
                 grade_id, (0.0, ["this test cell is not in the grading manifest: 0 points"]))
             text = "".join(f"{line}\n" for line in lines) or "(no checks)\n"
-            cell.outputs = [
-                new_output("stream", name="stdout", text=text),
-                new_output("execute_result", data={"text/plain": repr(float(points))},
-                           execution_count=index),
-            ]
+            cell.outputs = [new_output("stream", name="stdout", text=text)]
+            if points is not None:  # None: not graded here (SaveSandboxGrades leaves it pending)
+                cell.outputs.append(new_output("execute_result", execution_count=index,
+                                               data={"text/plain": repr(float(points))}))
             cell.execution_count = index
         return cell, resources
+
+
+class SaveSandboxGrades(SaveAutoGrades):
+    """SaveAutoGrades, except that a result of ``None`` points (the grader could not
+    score the problem here: no torch, no data set) records no score and flags the
+    cell for the instructor's review, instead of 0 (or nbgrader's full credit)."""
+
+    def _add_score(self, cell, resources):
+        grade_id = cell.metadata["nbgrader"]["grade_id"]
+        if resources[RESULTS_KEY].get(grade_id, (0.0, None))[0] is not None:
+            return super()._add_score(cell, resources)
+        grade = self.gradebook.find_grade(grade_id, self.notebook_id, self.assignment_id,
+                                          self.student_id)
+        grade.auto_score = None
+        grade.needs_manual_grade = True
+        self.gradebook.db.commit()
 
 
 class HideTestTracebacks(NbGraderPreprocessor):
@@ -148,7 +163,7 @@ class SandboxAutograde(_ReusedExporter, Autograde):
     # metadata is the instructor's, not the student's
     sanitize_preprocessors = [ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells]
     autograde_preprocessors = [FillSandboxResults, ClearMetadataPreprocessor, LimitOutput,
-                               SaveAutoGrades, AssignLatePenalties]
+                               SaveSandboxGrades, AssignLatePenalties]
 
     canonical = None
     results: dict = {}

@@ -19,6 +19,12 @@ import numpy as np
 log = logging.getLogger(__name__)
 
 KINDS = ("function", "value", "model_file", "manual")
+
+
+class NotGraded(Exception):
+    """A checker's signal that the GRADER cannot score this problem here (a missing
+    extra such as torch, or a missing data set): the problem is left ungraded for the
+    instructor (points None, flagged for review), never scored 0 for the student."""
 POINT_DIGITS = 4     # partial credit is rounded to this many decimals
 
 
@@ -118,6 +124,9 @@ def score_problem(problem: Problem, cases: list[dict], outputs: list[dict],
     try:
         fraction, lines = checkers.score(problem.id, cases, outputs)
         return _points(problem, fraction), [str(line) for line in lines]
+    except NotGraded as exc:  # the grader's gap, not the student's mistake
+        log.warning("%s left ungraded: %s", problem.id, exc)
+        return None, [str(exc)]
     except Exception:  # the checker is trusted, but the value it got is not
         log.exception("checker for %s failed", problem.id)
         return 0.0, ["the answer could not be checked (the grader failed on the "
