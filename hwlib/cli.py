@@ -17,12 +17,22 @@ from . import registry
 COMMAND_MODULES = ["hwlib.train_cli", "hwlib.grading.cli", "hwlib.grading.lms", "hwlib.fetch"]
 
 
+# Python's spellings of the JSON literals, as people type them on a command line.
+_LITERALS = {"true": True, "false": False, "none": None, "null": None}
+
+
 def parse_param(text: str) -> tuple[str, object]:
-    """``name=value`` with value read as JSON when it parses, else as a string."""
+    """``name=value`` with value read as JSON when it parses, else as a string.
+
+    ``True``/``False``/``None`` (any case) are the booleans and None, not the
+    strings: ``--param drop_last=False`` must not count as true.
+    """
     if "=" not in text:
         raise argparse.ArgumentTypeError(
             f"--param expects name=value, got {text!r}")
     name, raw = text.split("=", 1)
+    if raw.strip().lower() in _LITERALS:
+        return name.strip(), _LITERALS[raw.strip().lower()]
     try:
         value = json.loads(raw)
     except json.JSONDecodeError:

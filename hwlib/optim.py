@@ -91,6 +91,8 @@ def epochs_from_iterations(iterations: int, dataset_size: int, batch_size: int,
     floor(N / B) when it is dropped. Returns an int when the count is whole and
     a float otherwise (e.g. 10 iterations of 3 batches per epoch = 3.333...).
     """
+    if not isinstance(drop_last, (bool, np.bool_)):
+        raise ValueError(f"drop_last must be True or False, got {drop_last!r}")
     iterations = _check_count(iterations, "iterations", minimum=0)
     n = _check_count(dataset_size, "dataset_size", minimum=1)
     b = _check_count(batch_size, "batch_size", minimum=1)
