@@ -150,8 +150,11 @@ def recover_filter(x, y, kernel_size: int | None = None, flipped: bool = False) 
     x: input of shape (n,); y: output of shape (n - k + 1,). ``kernel_size``
     defaults to n - len(y) + 1. With ``flipped=True`` the kernel of a true
     (flipped) convolution is returned instead. The linear system is solved
-    exactly in rationals when x and y are integers. Raises ValueError when the
-    system is singular (the filter is not determined) or inconsistent.
+    exactly in rationals when x and y are integers; float data are solved by
+    least squares and accepted when y is reproduced to a relative
+    ``RECOVER_RTOL`` (round-off in y is not an inconsistency). Raises
+    ValueError when the system is singular (the filter is not determined) or
+    inconsistent, or when x or y holds NaN or infinity.
     """
     x, y = _vector(x, "x"), _vector(y, "y")
     if kernel_size is None and len(y) > len(x):
@@ -167,12 +170,20 @@ def recover_filter(x, y, kernel_size: int | None = None, flipped: bool = False) 
     return w[::-1] if flipped else w
 
 
+# Float data: y must be reproduced to this relative size (of |A| |w| + |b|).
+RECOVER_RTOL = 1e-9
+
+
 def _solve_exact(A, b) -> np.ndarray:
     import sympy
 
-    integral = all(float(v).is_integer() for row in A for v in row) and all(
-        float(v).is_integer() for v in b)
-    cast = (lambda v: sympy.Integer(int(v))) if integral else (lambda v: sympy.nsimplify(float(v)))
+    values = [float(v) for row in A for v in row] + [float(v) for v in b]
+    if not all(np.isfinite(values)):
+        raise ValueError("x and y must be finite numbers (found NaN or infinity)")
+    integral = all(v.is_integer() for v in values)
+    if not integral:
+        return _solve_float(np.asarray(A, dtype=np.float64), np.asarray(b, dtype=np.float64))
+    cast = lambda v: sympy.Integer(int(v))  # noqa: E731
     M = sympy.Matrix([[cast(v) for v in row] for row in A])
     rhs = sympy.Matrix([cast(v) for v in b])
     if M.rank() < M.shape[1]:
@@ -186,6 +197,20 @@ def _solve_exact(A, b) -> np.ndarray:
     if sol is None or M * sol != rhs:
         raise ValueError("no filter reproduces y from x (the system is inconsistent)")
     return np.array([float(v) for v in sol])
+
+
+def _solve_float(A: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Least-squares solution of A w = b, checked to reproduce b to RECOVER_RTOL."""
+    rank = np.linalg.matrix_rank(A)
+    if rank < A.shape[1]:
+        raise ValueError(
+            f"the input does not determine the filter: the {A.shape[0]}x{A.shape[1]} system "
+            f"has rank {rank}")
+    w, *_ = np.linalg.lstsq(A, b, rcond=None)
+    scale = np.abs(A) @ np.abs(w) + np.abs(b)
+    if np.any(np.abs(A @ w - b) > RECOVER_RTOL * np.maximum(scale, np.finfo(float).tiny)):
+        raise ValueError("no filter reproduces y from x (the system is inconsistent)")
+    return w
 
 
 # ------------------------------------------------------------ transpose convolution

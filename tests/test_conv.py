@@ -266,3 +266,29 @@ def test_registry_samples_match_torch(seed):
                                q["y"], atol=1e-9)
     r = get("hw1.p2").solve(get("hw1.p2").sample(seed))
     assert r["max_abs_difference"] == 0.0
+
+
+# ------------------------------------------------------------ float data (issue 12)
+def test_recover_filter_accepts_float_data_with_round_off():
+    """Does recover_filter find a float kernel from y computed in float64 by
+    torch (round-off in y is not an inconsistency)?"""
+    x = np.array([1.1, 4.3, 0.2, -2.7, 3.9, 0.55])
+    w = np.array([0.3, -1.7, 2.2])
+    y = torch.nn.functional.conv1d(torch.tensor(x)[None, None], torch.tensor(w)[None, None]).numpy().ravel()
+    assert np.allclose(conv.recover_filter(x, y), w, atol=1e-12, rtol=0)
+    assert np.allclose(conv.recover_filter(x, y, flipped=True), w[::-1], atol=1e-12, rtol=0)
+
+
+def test_recover_filter_rejects_inconsistent_float_data():
+    """Is a float y that no kernel reproduces still refused as inconsistent?"""
+    x = np.array([1.1, 4.3, 0.2, -2.7, 3.9, 0.55])
+    y = np.array([1.0, 2.0, 3.0, 4.5])
+    with pytest.raises(ValueError, match="inconsistent"):
+        conv.recover_filter(x, y)
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf")])
+def test_recover_filter_rejects_non_finite_input(bad):
+    """Does NaN or infinity in x give a ValueError that says so?"""
+    with pytest.raises(ValueError, match="finite"):
+        conv.recover_filter([1.0, bad, 0.0, -2.0, 3.0], [1.0, 2.0, 3.0])
