@@ -1,0 +1,20 @@
+"""Reference answer: A dilated, strided 1D convolution written out (dilation = zeros inserted).
+
+DEFAULTS are the parameters students see (the statement is filled from them);
+``sample(rng)`` draws another valid set; ``solve(**params)`` is the reference,
+computed by the topic module of hwlib."""
+from hwlib import conv
+
+# The parameters of the statement: the one place these numbers are typed.
+DEFAULTS = {"kernel_size": 7, "dilation": 2, "stride": 3, "convention": "zeros"}
+
+
+def sample(rng):
+    return {"kernel_size": int(rng.integers(2, 8)), "dilation": int(rng.integers(0, 4)),
+            "stride": int(rng.integers(1, 5)), "convention": "zeros"}
+
+
+def solve(kernel_size, dilation, stride, convention):
+    return {"formula": conv.dilated_conv_formula(kernel_size, dilation, stride, convention),
+            "tap_offsets": conv.tap_offsets(kernel_size, dilation, convention),
+            "torch_dilation": conv.dilation_spacing(dilation, convention)}

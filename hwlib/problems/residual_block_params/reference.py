@@ -1,0 +1,17 @@
+"""Reference answer: Parameters of a BN-ReLU-conv residual block.
+
+DEFAULTS are the parameters students see (the statement is filled from them);
+``sample(rng)`` draws another valid set; ``solve(**params)`` is the reference,
+computed by the topic module of hwlib."""
+from hwlib import params
+
+# The parameters of the statement: the one place these numbers are typed.
+DEFAULTS = {"channels": 512, "kernel_size": 3}
+
+
+def sample(rng):
+    return {"channels": int(rng.choice([16, 32, 64, 128, 256])), "kernel_size": int(rng.choice([1, 3, 5]))}
+
+
+def solve(channels, kernel_size):
+    return params.bn_relu_conv_params(channels, channels, kernel_size)
