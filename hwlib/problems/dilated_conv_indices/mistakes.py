@@ -1,0 +1,24 @@
+"""Known wrong answers of dilated_conv_indices (hw3.q1).
+
+Each is the answer cell a student with that misconception would write. On every
+grading run it must score exactly ``score`` (a fraction of the problem's points)
+and its feedback must contain ``phrase`` (tests/test_problems.py checks both).
+``sample`` names the bundled sample submission made from it (build_samples.py).
+"""
+
+MISTAKES = [
+    {
+        "name": "dilation_off_by_one",
+        "score": 0,
+        "phrase": "dilation + 1",
+        "sample": "dilation_off_by_one",
+        "why": ('Taps `dilation` apart instead of dilation + 1: every case has kernel size >= 2, '
+                'so every case fails.'),
+        "code": '''\
+def dilated_input_indices(kernel_size, dilation, stride, k):
+    """1-based input indices read by output z_k (dilation = zeros between taps)."""
+    start = 1 + stride * (k - 1)
+    return [start + j * dilation for j in range(kernel_size)]
+''',
+    },
+]

@@ -1,0 +1,30 @@
+"""Tests of filter_from_output (hw2.q2b) beyond the shared ones in tests/test_problems.py."""
+from hwlib import registry
+from hwlib.grading.checkers import N_DRAWN
+from hwlib.problems.testing import grade_answer, grade_cell, solution_cell
+
+ID = "hw2.q2b"
+
+
+def test_solution_passes_every_check():
+    """Does the notebook's solution (solution.py, run without hwlib) earn full marks?"""
+    for seed in range(3):
+        fraction, messages = grade_cell(ID, solution_cell(ID), seed)
+        assert fraction == 1.0, messages
+
+
+def test_hard_coded_seed_answer_passes_only_the_seed_example():
+    """Does returning the statement example's filter pass only the seed check?"""
+    seed_answer = registry.solve(ID)
+    fraction, messages = grade_answer(ID, lambda x, y: seed_answer)
+    assert fraction == 1 / (1 + N_DRAWN)
+    assert messages[0] == "seed example: correct"
+
+
+def test_raising_function_scores_zero_with_the_error():
+    """Is a function that raises given 0, with its exception in the message?"""
+    def boom(x, y):
+        raise ZeroDivisionError("division by zero")
+    fraction, messages = grade_answer(ID, boom)
+    assert fraction == 0.0
+    assert messages[0] == "seed example: your function raised ZeroDivisionError: division by zero"

@@ -1,0 +1,8 @@
+"""Known wrong answers of momentum_weights (hw3.q10): none recorded yet.
+
+Add each misconception seen in submissions as an entry: the answer cell, the
+score it must get (a fraction of the points) and a phrase of its feedback; see
+docs/add-a-problem.md. tests/test_problems.py checks every entry.
+"""
+
+MISTAKES: list[dict] = []
