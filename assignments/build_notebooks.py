@@ -11,7 +11,9 @@ conventions, the ordered problems with label and points), the shared
 ``homeworks/how_to.md``, and one folder per problem under ``hwlib/problems/``
 (see its package docstring and docs/add-a-problem.md). Outputs:
 ``assignments/source/<hw>/<hw>.ipynb`` (nbformat 4, kernel python3) and
-``assignments/manifest.json``.
+``assignments/manifest.json``, and the homework table of each site page
+``book/src/<hw>.md`` (between its ``% BEGIN homework table`` and
+``% END homework table`` lines).
 
 Every autograded problem becomes four cells: the statement (markdown), the
 answer cell (``solution.py``, with the reference answer between ``### BEGIN
@@ -192,8 +194,8 @@ def build_homework(hw, how_to: str) -> tuple[dict, list[dict]]:
     return notebook(cells), entries
 
 
-def outputs(course: Path = HERE) -> dict[Path, str]:
-    """{path: text} of every file this script writes."""
+def outputs(course: Path = HERE, book: Path = ROOT / "book") -> dict[Path, str]:
+    """{path: text} of every file this script writes (with the site's homework tables)."""
     how_to = (course / "homeworks" / "how_to.md").read_text(encoding="utf-8")
     files, manifest = {}, {"assignments": {}}
     for name, hw in homeworks.load(course / "homeworks").items():
@@ -201,8 +203,37 @@ def outputs(course: Path = HERE) -> dict[Path, str]:
         path = course / "source" / name / f"{name}.ipynb"
         files[path] = json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
         manifest["assignments"][name] = {"notebook": f"{name}.ipynb", "problems": entries}
+        page = book / "src" / f"{name}.md"
+        if page.is_file():
+            files[page] = with_table(page.read_text(encoding="utf-8"), hw, page)
     files[course / "manifest.json"] = json.dumps(manifest, indent=2) + "\n"
     return files
+
+
+TABLE_BEGIN, TABLE_END = "% BEGIN homework table", "% END homework table"
+
+
+def book_table(hw) -> str:
+    """The site's table of one homework: label, topic, the section that answers it."""
+    rows = ["| problem | topic | where it is answered |", "| --- | --- | --- |"]
+    for entry in hw.entries:
+        folder = folders()[entry.slug]
+        where = f"{{ref}}`{folder.meta['book']}`" if folder.meta.get("book") else ""
+        kind = "written" if folder.kind == "manual" else "autograded"
+        rows.append(f"| {entry.label} | {folder.meta.get('topic', folder.title)} ({kind}, "
+                    f"{entry.points_text}) | {where} |")
+    return "\n".join(rows) + "\n"
+
+
+def with_table(page: str, hw, where: Path) -> str:
+    """The book page with the text between the table markers replaced."""
+    try:
+        head, rest = page.split(TABLE_BEGIN, 1)
+        marker_line, rest = rest.split("\n", 1)
+        _, tail = rest.split(TABLE_END, 1)
+    except ValueError:
+        raise SystemExit(f"{where}: no '{TABLE_BEGIN}' ... '{TABLE_END}' lines") from None
+    return f"{head}{TABLE_BEGIN}{marker_line}\n{book_table(hw)}{TABLE_END}{tail}"
 
 
 def stale(files: dict[Path, str]) -> list[Path]:

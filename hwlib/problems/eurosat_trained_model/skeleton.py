@@ -1,4 +1,4 @@
-# Training skeleton for problem 4 (not graded; set TRAIN = True to run it yourself).
+# Training skeleton for this problem (not graded; set TRAIN = True to run it yourself).
 TRAIN = False
 DATA_DIR = "EuroSAT"   # a folder with one sub-folder of .jpg images per class
 
