@@ -31,14 +31,12 @@ import sys
 import textwrap
 from pathlib import Path
 
-import jinja2
-
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))  # the hwlib of this checkout, whatever is installed
 
-from hwlib import registry  # noqa: E402
 from hwlib.problems import folders, homeworks  # noqa: E402
+from hwlib.problems.render import context, render  # noqa: E402
 
 SCHEMA = 3
 REBUILD = "make assignments"
@@ -80,65 +78,6 @@ def hidden_test(problem_id: str) -> str:
             "### END HIDDEN TESTS")
 
 
-# ------------------------------------------------------------------ templates
-def _literal(value):
-    """How a parameter is written into a statement or a code cell: lists as [1, 2]."""
-    if isinstance(value, (list, dict)):
-        return json.dumps(value, ensure_ascii=False)
-    return value
-
-
-ENV = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
-                         finalize=_literal, autoescape=False)
-
-
-def context(folder, entry) -> dict:
-    """What a folder's templates are filled with: its parameters, the reference
-    answer for them (``answer``), and the homework's label, number and points."""
-    ctx = {"label": entry.label, "number": entry.number, "points": entry.points,
-           "points_text": entry.points_text}
-    if folder.reference_slug:
-        problem = registry.get(folders()[folder.reference_slug].registry_id)
-        ctx.update(problem.defaults)
-        ctx["params"] = problem.defaults
-        ctx["answer"] = _Lazy(problem.solve)
-    return ctx
-
-
-class _Lazy(dict):
-    """The reference answer, computed only when a template uses it."""
-
-    def __init__(self, solve):
-        super().__init__()
-        self._solve, self._done = solve, False
-
-    def _fill(self):
-        if not self._done:
-            value = self._solve()
-            self.update(value if isinstance(value, dict) else {"value": value})
-            self._done = True
-
-    def __getitem__(self, key):
-        self._fill()
-        return super().__getitem__(key)
-
-    def __getattr__(self, key):
-        if key.startswith("_"):
-            raise AttributeError(key)
-        self._fill()
-        return super().__getitem__(key)
-
-
-def render(folder, name: str, ctx: dict) -> str | None:
-    text = folder.file(name)
-    if text is None:
-        return None
-    try:
-        return ENV.from_string(text).render(**ctx)
-    except jinja2.TemplateError as exc:
-        raise SystemExit(f"{folder.path / name}: {exc}") from None
-
-
 # ------------------------------------------------------------------ one homework
 def problem_cells(folder, entry) -> tuple[list[dict], dict]:
     """The cells and the manifest entry of one problem of a homework."""
@@ -171,7 +110,7 @@ def problem_cells(folder, entry) -> tuple[list[dict], dict]:
         entry_json["reference"] = reference
     entry_json.update(label=entry.label, slug=folder.slug)
     if folder.file("skeleton.py") is not None:
-        cells.append(_code(folder.file("skeleton.py")))
+        cells.append(_code(render(folder, "skeleton.py", ctx)))
     return cells, entry_json
 
 

@@ -91,6 +91,7 @@ class Spec:
     extra: Callable | None = None
     diagnose: Callable | None = None
     value_label: str = "your answer"
+    thresholds: tuple | None = None
 
 
 def _spec_of(folder) -> Spec:
@@ -103,7 +104,8 @@ def _spec_of(folder) -> Spec:
              ("make_args", "to_params", "accept", "extra", "diagnose")}
     return Spec(reference=reference, kind=folder.kind, answer=folder.answer,
                 compare=getattr(check, "compare", None), checks=tuple(getattr(check, "CHECKS", ("",))),
-                value_label=getattr(check, "VALUE_LABEL", "your answer"), **hooks)
+                value_label=getattr(check, "VALUE_LABEL", "your answer"),
+                thresholds=getattr(check, "THRESHOLDS", None), **hooks)
 
 
 def specs() -> dict[str, Spec]:
@@ -298,7 +300,8 @@ def _score_model_file(spec: Spec, outputs: list) -> tuple[float, list[str]]:
                      f"your trained network with torch.save(model.state_dict(), '{name}')"]
     try:
         from ..train import grade_trained_model
-        fraction, message = grade_trained_model(path)
+        kwargs = {"thresholds": spec.thresholds} if spec.thresholds else {}
+        fraction, message = grade_trained_model(path, **kwargs)
     except Exception as exc:
         return 0.0, [f"{name}: could not be graded ({type(exc).__name__}: {_short_error(exc)})"]
     return float(min(1.0, max(0.0, fraction))), [f"{name}: {message}"]

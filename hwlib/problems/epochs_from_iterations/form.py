@@ -1,3 +1,3 @@
-_e = epochs(1000, 100, 20, False)
+_e = epochs({{ iterations }}, {{ dataset_size }}, {{ batch_size }}, {{ drop_last }})
 assert isinstance(_e, (int, float)), "a number"
 print("form ok")

@@ -1,3 +1,3 @@
-_w = momentum_weights(4, 0.9)
-assert len(_w) == 5, "t + 1 weights"
+_w = momentum_weights({{ t }}, {{ beta }})
+assert len(_w) == {{ t + 1 }}, "t + 1 weights"
 print("form ok")

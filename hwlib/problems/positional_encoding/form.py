@@ -1,4 +1,4 @@
 import numpy as np
-_pe = positional_encoding(8, 16)
-assert np.shape(_pe) == (8, 16), f"expected shape (8, 16), got {np.shape(_pe)}"
+_pe = positional_encoding({{ n_positions }}, {{ d }})
+assert np.shape(_pe) == ({{ n_positions }}, {{ d }}), f"expected shape ({{ n_positions }}, {{ d }}), got {np.shape(_pe)}"
 print("form ok")

@@ -1,3 +1,3 @@
-_r = same_conv_stack([3, 200, 300], [100, 200, 400], 3, 2)
-assert isinstance(_r, dict) and len(_r["params"]) == 3 and len(_r["outputs"]) == 3, "three layers"
+_r = same_conv_stack({{ in_shape }}, {{ channels }}, {{ kernel_size }}, {{ stride }})
+assert isinstance(_r, dict) and len(_r["params"]) == {{ channels|length }} and len(_r["outputs"]) == {{ channels|length }}, "three layers"
 print("form ok")
