@@ -181,14 +181,23 @@ def stale(files: dict[Path, str]) -> list[Path]:
             if not p.is_file() or p.read_text(encoding="utf-8") != text]
 
 
+def _shown(path: Path) -> str:
+    try:
+        return str(path.relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true",
                         help="write nothing; exit 1 naming every stale or hand-edited file")
+    parser.add_argument("--course", type=Path, default=HERE, help=argparse.SUPPRESS)
+    parser.add_argument("--book", type=Path, default=ROOT / "book", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    files = outputs()
+    files = outputs(args.course, args.book)
     changed = stale(files)
-    names = ", ".join(str(p.relative_to(ROOT)) for p in changed) or "-"
+    names = ", ".join(_shown(p) for p in changed) or "-"
     if args.check:
         if changed:
             print(f"stale or edited by hand: {names}; the sources are hwlib/problems/<slug>/ "
