@@ -173,26 +173,49 @@ def expected_text(manifest: dict, samples: dict) -> str:
     return json.dumps({"note": NOTE, "samples": expected}, indent=2) + "\n"
 
 
-def check(manifest: dict) -> list[str]:
-    """What differs between the bundled samples and what the sources say."""
+def _same_as_source(nb: dict, source: dict) -> bool:
+    """Whether every cell the release copies unchanged (not an answer, not a hidden
+    test) is as in the source notebook, and the cells are the same in number."""
+    if len(nb["cells"]) != len(source["cells"]):
+        return False
+    for cell, src in zip(nb["cells"], source["cells"]):
+        text = "".join(src["source"])
+        if src["metadata"].get("nbgrader", {}).get("solution") or "BEGIN HIDDEN TESTS" in text:
+            continue
+        if "".join(cell["source"]) != text:
+            return False
+    return True
+
+
+def stale_samples(manifest: dict) -> list[tuple[str, str]]:
+    """(assignment, student) of every sample that differs from what the sources say."""
     samples = plan(manifest)
-    problems = []
-    on_disk = {(p.parent.parent.name, p.parent.name) for p in SAMPLES.glob("*/*/*.ipynb")}
-    if on_disk != set(samples):
-        problems.append(f"samples {sorted(on_disk ^ set(samples))} missing or unexpected")
-    path = SAMPLES / "expected.json"
-    if not path.is_file() or path.read_text(encoding="utf-8") != expected_text(manifest, samples):
-        problems.append("assignments/samples/expected.json")
+    stale = []
     for (assignment, student), answers in samples.items():
         nb_path = SAMPLES / assignment / student / f"{assignment}.ipynb"
         if not nb_path.is_file():
+            stale.append((assignment, student))
             continue
         nb = json.loads(nb_path.read_text(encoding="utf-8"))
-        cells = {c["metadata"].get("nbgrader", {}).get("grade_id"): c for c in nb["cells"]}
-        want = fill({"cells": [c for c in nb["cells"]]}, answers)["cells"]
-        if any("".join(a["source"]) != "".join(b["source"]) for a, b in zip(nb["cells"], want)) \
-                or not set(answers) <= set(cells):
-            problems.append(f"{assignment}/{student}/{nb_path.name}")
+        source = json.loads((HERE / "source" / assignment / f"{assignment}.ipynb").read_text(
+            encoding="utf-8"))
+        ids = {c["metadata"].get("nbgrader", {}).get("grade_id") for c in nb["cells"]}
+        want = fill(nb, answers)["cells"]
+        if not set(answers) <= ids or not _same_as_source(nb, source) or any(
+                "".join(a["source"]) != "".join(b["source"]) for a, b in zip(nb["cells"], want)):
+            stale.append((assignment, student))
+    return stale
+
+
+def check(manifest: dict) -> list[str]:
+    """What differs between the bundled samples and what the sources say."""
+    samples = plan(manifest)
+    problems = [f"{a}/{s}/{a}.ipynb" for a, s in stale_samples(manifest)]
+    extra = {(p.parent.parent.name, p.parent.name) for p in SAMPLES.glob("*/*/*.ipynb")} - set(samples)
+    problems += [f"{a}/{s} (no such sample)" for a, s in sorted(extra)]
+    path = SAMPLES / "expected.json"
+    if not path.is_file() or path.read_text(encoding="utf-8") != expected_text(manifest, samples):
+        problems.append("assignments/samples/expected.json")
     return problems
 
 
@@ -212,12 +235,16 @@ def main(argv: list[str] | None = None) -> int:
     if not check(manifest):
         print("samples are up to date")
         return 0
-    for old in SAMPLES.glob("*/*/*.ipynb"):  # the shipped model files stay
-        old.unlink()
     samples = plan(manifest)
+    redo = {a for a, _ in stale_samples(manifest)}
+    for old in SAMPLES.glob("*/*/*.ipynb"):  # the shipped model files stay
+        if old.parent.parent.name in redo or (old.parent.parent.name, old.parent.name) not in samples:
+            old.unlink()
     with tempfile.TemporaryDirectory() as tmp:
         released = {}
         for (assignment, student), answers in samples.items():
+            if assignment not in redo:
+                continue
             if assignment not in released:
                 released[assignment] = release(assignment, Path(tmp) / assignment)
             out = SAMPLES / assignment / student / f"{assignment}.ipynb"
