@@ -22,7 +22,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-__all__ = ["Problem", "register", "get", "resolve", "problems", "solve", "to_jsonable",
+__all__ = ["Problem", "register", "get", "resolve", "labels", "problems", "solve", "to_jsonable",
            "UnknownProblem", "UnknownParameter"]
 
 
@@ -124,6 +124,19 @@ def _load() -> None:
         if f.slug in placed:
             hw, entry = placed[f.slug]
             _ALIASES.setdefault(f"{hw}.{homeworks.compact_label(entry.label)}", target)
+
+
+def labels() -> dict[str, str]:
+    """{registry id: the homework label of its folder, as hw2.2(c)} (where a homework lists it)."""
+    _load()
+    from .problems import homeworks
+
+    try:
+        placed = homeworks.locate()
+    except (OSError, ValueError):
+        return {}
+    return {p.id: f"{placed[p.slug][0]}.{placed[p.slug][1].label}"
+            for p in _REGISTRY.values() if p.slug in placed}
 
 
 def resolve(name: str) -> str:
