@@ -15,7 +15,7 @@ import numpy as np
 
 from . import by_id
 
-__all__ = ["grade_cell", "grade_answer", "run_cell", "solution_cell"]
+__all__ = ["grade_cell", "grade_answer", "run_cell", "solution_cell", "assert_full_marks", "mistake"]
 
 
 @contextmanager
@@ -65,3 +65,16 @@ def grade_cell(problem_id: str, code: str, seed: int = 0) -> tuple[float, list[s
     if folder.answer not in namespace:
         return 0.0, [f"{folder.answer} is not defined by the cell"]
     return grade_answer(problem_id, namespace[folder.answer], seed)
+
+
+def assert_full_marks(problem_id: str, seeds=range(3)) -> None:
+    """solution.py, run without hwlib, passes every check on each grading run."""
+    for seed in seeds:
+        fraction, messages = grade_cell(problem_id, solution_cell(problem_id), seed)
+        assert fraction == 1.0, (seed, messages)
+
+
+def mistake(problem_id: str, name: str) -> str:
+    """The answer cell of one of the folder's known mistakes (mistakes.py), by name."""
+    known = by_id(problem_id).module("mistakes").MISTAKES
+    return next(m["code"] for m in known if m["name"] == name)

@@ -16,6 +16,7 @@ import pytest
 
 from hwlib import registry
 from hwlib.grading import checkers as C
+from hwlib.problems.testing import grade_answer, run_cell
 
 ROOT = Path(__file__).resolve().parents[2]
 ASSIGNMENTS = ROOT / "assignments"
@@ -43,32 +44,11 @@ def _reference_namespace(entry):
     """Execute the entry's solution cell (markers and all) without hwlib importable."""
     source = "".join(_cells_by_id(_homework(entry["id"]))[entry["answer_cell"]]["source"])
     assert "hwlib" not in source
-    namespace = {"__name__": "student"}
-    blocked = {name: None for name in list(sys.modules) if name == "hwlib" or name.startswith("hwlib.")}
-    saved = {name: sys.modules[name] for name in blocked}
-    try:
-        sys.modules.update(blocked)  # `import hwlib` would now raise ImportError
-        exec(compile(source, entry["answer_cell"], "exec"), namespace)
-    finally:
-        sys.modules.update(saved)
-    return namespace
-
-
-def _outputs(answer, case_list):
-    """Run the student's answer on the cases the way the sandbox does (JSON in and out)."""
-    outs = []
-    for case in case_list:
-        try:
-            value = answer if case["args"] is None else answer(**json.loads(json.dumps(case["args"])))
-            outs.append({"ok": True, "value": json.loads(json.dumps(C._jsonable(value)))})
-        except Exception as exc:
-            outs.append({"ok": False, "error": f"{type(exc).__name__}: {exc}"})
-    return outs
+    return run_cell(source, entry["answer_cell"])
 
 
 def _grade(problem_id, answer, seed=SEED):
-    case_list = C.cases(problem_id, np.random.default_rng(seed))
-    return C.score(problem_id, case_list, _outputs(answer, case_list))
+    return grade_answer(problem_id, answer, seed)
 
 
 # ---------------------------------------------------------------- the manifest

@@ -1,8 +1,4 @@
-"""Reference answer: Permutation equivariance of self-attention.
-
-DEFAULTS are the parameters students see (the statement is filled from them);
-``sample(rng)`` draws another valid set; ``solve(**params)`` is the reference,
-computed by the topic module of hwlib."""
+"""Reference: Permutation equivariance of self-attention."""
 from __future__ import annotations
 
 import numpy as np

@@ -1,8 +1,4 @@
-"""Reference answer: Batch-norm backward pass for a scalar feature (biased variance).
-
-DEFAULTS are the parameters students see (the statement is filled from them);
-``sample(rng)`` draws another valid set; ``solve(**params)`` is the reference,
-computed by the topic module of hwlib."""
+"""Reference: Batch-norm backward pass for a scalar feature (biased variance)."""
 from __future__ import annotations
 
 import numpy as np

@@ -1,8 +1,4 @@
-"""Reference answer: Parameters of a bottleneck residual block (1x1 down, 3x3, 1x1 up).
-
-DEFAULTS are the parameters students see (the statement is filled from them);
-``sample(rng)`` draws another valid set; ``solve(**params)`` is the reference,
-computed by the topic module of hwlib."""
+"""Reference: Parameters of a bottleneck residual block (1x1 down, 3x3, 1x1 up)."""
 from hwlib import params
 
 # The parameters of the statement: the one place these numbers are typed.

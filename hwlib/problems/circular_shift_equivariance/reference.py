@@ -1,8 +1,4 @@
-"""Reference answer: Shift equivariance of convolution (circular, discrete).
-
-DEFAULTS are the parameters students see (the statement is filled from them);
-``sample(rng)`` draws another valid set; ``solve(**params)`` is the reference,
-computed by the topic module of hwlib."""
+"""Reference: Shift equivariance of convolution (circular, discrete)."""
 import numpy as np
 from hwlib import conv
 

@@ -1,8 +1,4 @@
-"""Reference answer: Weights and biases of stacked 1D convolution layers.
-
-DEFAULTS are the parameters students see (the statement is filled from them);
-``sample(rng)`` draws another valid set; ``solve(**params)`` is the reference,
-computed by the topic module of hwlib."""
+"""Reference: Weights and biases of stacked 1D convolution layers."""
 from hwlib import params
 
 # The parameters of the statement: the one place these numbers are typed.

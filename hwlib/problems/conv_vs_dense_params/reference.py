@@ -1,8 +1,4 @@
-"""Reference answer: Parameters of a k x k convolution vs a dense layer of the same sizes.
-
-DEFAULTS are the parameters students see (the statement is filled from them);
-``sample(rng)`` draws another valid set; ``solve(**params)`` is the reference,
-computed by the topic module of hwlib."""
+"""Reference: Parameters of a k x k convolution vs a dense layer of the same sizes."""
 from hwlib import params
 
 # The parameters of the statement: the one place these numbers are typed.

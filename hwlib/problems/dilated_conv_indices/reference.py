@@ -1,8 +1,4 @@
-"""Reference answer: A dilated, strided 1D convolution written out (dilation = zeros inserted).
-
-DEFAULTS are the parameters students see (the statement is filled from them);
-``sample(rng)`` draws another valid set; ``solve(**params)`` is the reference,
-computed by the topic module of hwlib."""
+"""Reference: A dilated, strided 1D convolution written out (dilation = zeros inserted)."""
 from hwlib import conv
 
 # The parameters of the statement: the one place these numbers are typed.

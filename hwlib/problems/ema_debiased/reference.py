@@ -1,8 +1,4 @@
-"""Reference answer: EMA initialised at zero and its bias correction.
-
-DEFAULTS are the parameters students see (the statement is filled from them);
-``sample(rng)`` draws another valid set; ``solve(**params)`` is the reference,
-computed by the topic module of hwlib."""
+"""Reference: EMA initialised at zero and its bias correction."""
 from hwlib import optim
 
 # The parameters of the statement: the one place these numbers are typed.

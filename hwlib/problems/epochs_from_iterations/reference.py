@@ -1,8 +1,4 @@
-"""Reference answer: Epochs covered by a number of SGD iterations.
-
-DEFAULTS are the parameters students see (the statement is filled from them);
-``sample(rng)`` draws another valid set; ``solve(**params)`` is the reference,
-computed by the topic module of hwlib."""
+"""Reference: Epochs covered by a number of SGD iterations."""
 from hwlib import optim
 
 # The parameters of the statement: the one place these numbers are typed.

@@ -1,8 +1,4 @@
-"""Reference answer: The EuroSAT CNN of seed 000: output size and parameters per layer, with and without BN.
-
-DEFAULTS are the parameters students see (the statement is filled from them);
-``sample(rng)`` draws another valid set; ``solve(**params)`` is the reference,
-computed by the topic module of hwlib."""
+"""Reference: The EuroSAT CNN of seed 000: output size and parameters per layer, with and without BN."""
 from hwlib import params
 
 # The parameters of the statement: the one place these numbers are typed.

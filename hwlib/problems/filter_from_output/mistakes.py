@@ -1,10 +1,4 @@
-"""Known wrong answers of filter_from_output (hw2.q2b).
-
-Each is the answer cell a student with that misconception would write. On every
-grading run it must score exactly ``score`` (a fraction of the problem's points)
-and its feedback must contain ``phrase`` (tests/test_problems.py checks both).
-``sample`` names the bundled sample submission made from it (build_samples.py).
-"""
+"""Known wrong answers of filter_from_output (hw2.q2b); the format: docs/add-a-problem.md."""
 
 MISTAKES = [
     {

@@ -1,8 +1,4 @@
-"""Reference answer: Recover a length-3 filter (cross-correlation) from signal and output.
-
-DEFAULTS are the parameters students see (the statement is filled from them);
-``sample(rng)`` draws another valid set; ``solve(**params)`` is the reference,
-computed by the topic module of hwlib."""
+"""Reference: Recover a length-3 filter (cross-correlation) from signal and output."""
 from hwlib import conv
 
 # The parameters of the statement: the one place these numbers are typed.

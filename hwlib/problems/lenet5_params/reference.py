@@ -1,8 +1,4 @@
-"""Reference answer: LeNet-5 for 28x28 inputs: parameters per layer.
-
-DEFAULTS are the parameters students see (the statement is filled from them);
-``sample(rng)`` draws another valid set; ``solve(**params)`` is the reference,
-computed by the topic module of hwlib."""
+"""Reference: LeNet-5 for 28x28 inputs: parameters per layer."""
 from hwlib import params
 
 # The parameters of the statement: the one place these numbers are typed.

@@ -1,8 +1,4 @@
-"""Reference answer: Density of sigmoid(z) for z ~ N(0,1).
-
-DEFAULTS are the parameters students see (the statement is filled from them);
-``sample(rng)`` draws another valid set; ``solve(**params)`` is the reference,
-computed by the topic module of hwlib."""
+"""Reference: Density of sigmoid(z) for z ~ N(0,1)."""
 from __future__ import annotations
 
 import numpy as np

@@ -1,8 +1,4 @@
-"""Reference answer: Gradient of mean-only batch norm.
-
-DEFAULTS are the parameters students see (the statement is filled from them);
-``sample(rng)`` draws another valid set; ``solve(**params)`` is the reference,
-computed by the topic module of hwlib."""
+"""Reference: Gradient of mean-only batch norm."""
 from __future__ import annotations
 
 import numpy as np

@@ -1,8 +1,3 @@
-"""Known wrong answers of momentum_weights (hw3.q10): none recorded yet.
-
-Add each misconception seen in submissions as an entry: the answer cell, the
-score it must get (a fraction of the points) and a phrase of its feedback; see
-docs/add-a-problem.md. tests/test_problems.py checks every entry.
-"""
+"""Known wrong answers of momentum_weights: none recorded yet; the format: docs/add-a-problem.md."""
 
 MISTAKES: list[dict] = []

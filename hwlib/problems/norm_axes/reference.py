@@ -1,8 +1,4 @@
-"""Reference answer: Axes that batch norm and layer norm reduce over (NCHW).
-
-DEFAULTS are the parameters students see (the statement is filled from them);
-``sample(rng)`` draws another valid set; ``solve(**params)`` is the reference,
-computed by the topic module of hwlib."""
+"""Reference: Axes that batch norm and layer norm reduce over (NCHW)."""
 from __future__ import annotations
 
 import itertools

@@ -1,8 +1,4 @@
-"""Reference answer: Receptive field of stacked 1D convolutions.
-
-DEFAULTS are the parameters students see (the statement is filled from them);
-``sample(rng)`` draws another valid set; ``solve(**params)`` is the reference,
-computed by the topic module of hwlib."""
+"""Reference: Receptive field of stacked 1D convolutions."""
 from hwlib import conv
 
 # The parameters of the statement: the one place these numbers are typed.

@@ -1,8 +1,4 @@
-"""Reference answer: Shapes and forward pass of the 10-50-3 ReLU network.
-
-DEFAULTS are the parameters students see (the statement is filled from them);
-``sample(rng)`` draws another valid set; ``solve(**params)`` is the reference,
-computed by the topic module of hwlib."""
+"""Reference: Shapes and forward pass of the 10-50-3 ReLU network."""
 from __future__ import annotations
 
 import numpy as np

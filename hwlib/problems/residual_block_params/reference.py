@@ -1,8 +1,4 @@
-"""Reference answer: Parameters of a BN-ReLU-conv residual block.
-
-DEFAULTS are the parameters students see (the statement is filled from them);
-``sample(rng)`` draws another valid set; ``solve(**params)`` is the reference,
-computed by the topic module of hwlib."""
+"""Reference: Parameters of a BN-ReLU-conv residual block."""
 from hwlib import params
 
 # The parameters of the statement: the one place these numbers are typed.

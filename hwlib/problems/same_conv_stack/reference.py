@@ -1,8 +1,4 @@
-"""Reference answer: Three stride-2 SAME 3x3 convolutions on a 3x200x300 image: parameters and maps.
-
-DEFAULTS are the parameters students see (the statement is filled from them);
-``sample(rng)`` draws another valid set; ``solve(**params)`` is the reference,
-computed by the topic module of hwlib."""
+"""Reference: Three stride-2 SAME 3x3 convolutions on a 3x200x300 image: parameters and maps."""
 from hwlib import params
 
 # The parameters of the statement: the one place these numbers are typed.

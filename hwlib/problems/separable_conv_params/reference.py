@@ -1,8 +1,4 @@
-"""Reference answer: Standard vs depthwise-separable convolution parameters (no bias).
-
-DEFAULTS are the parameters students see (the statement is filled from them);
-``sample(rng)`` draws another valid set; ``solve(**params)`` is the reference,
-computed by the topic module of hwlib."""
+"""Reference: Standard vs depthwise-separable convolution parameters (no bias)."""
 from hwlib import params
 
 # The parameters of the statement: the one place these numbers are typed.

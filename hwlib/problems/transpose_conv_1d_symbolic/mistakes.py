@@ -1,8 +1,3 @@
-"""Known wrong answers of transpose_conv_1d_symbolic (hw2.q2c_1d): none recorded yet.
-
-Add each misconception seen in submissions as an entry: the answer cell, the
-score it must get (a fraction of the points) and a phrase of its feedback; see
-docs/add-a-problem.md. tests/test_problems.py checks every entry.
-"""
+"""Known wrong answers of transpose_conv_1d_symbolic: none recorded yet; the format: docs/add-a-problem.md."""
 
 MISTAKES: list[dict] = []

@@ -1,8 +1,4 @@
-"""Reference answer: 2D transpose convolution (stride, padding).
-
-DEFAULTS are the parameters students see (the statement is filled from them);
-``sample(rng)`` draws another valid set; ``solve(**params)`` is the reference,
-computed by the topic module of hwlib."""
+"""Reference: 2D transpose convolution (stride, padding)."""
 from hwlib import conv
 
 # The parameters of the statement: the one place these numbers are typed.
