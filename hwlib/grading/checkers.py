@@ -30,10 +30,14 @@ Conventions of the checks
   value is the path of the saved state dict, graded by
   :func:`hwlib.train.grade_trained_model`.
 
-Problem ids are the manifest's ids (``assignments/manifest.json``). Most are
-registry ids; a few extra answers of one registry problem carry a suffix
-(``hw2.q4_formula``, ``hw4.q1_shapes``, ``hw1.p4_layers``) and name their
-registry problem in :data:`SPECS` (and in the manifest's ``reference``).
+Problem ids are the manifest's ids (``assignments/manifest.json``), the
+``id`` of each problem folder ``hwlib/problems/<slug>/``. :data:`SPECS` is
+built from the folders: ``problem.yaml`` gives the kind and the answer's name,
+``check.py`` the comparison (``compare``, ``CHECKS``, ``diagnose``, ...; the
+primitives are in :mod:`hwlib.grading.compare`), and the folder named by
+``reference`` (or the folder itself) the registry problem whose ``solve`` is
+the reference. A few answers share another folder's reference
+(``hw2.q4_formula``, ``hw4.q1_shapes``, ``hw1.p4``).
 """
 from __future__ import annotations
 
