@@ -3,7 +3,7 @@
 from hwlib.grading.compare import Mismatch, _as_number, _close, _fmt, _key, _kind
 
 CHECKS = ("max_abs_diff", "max_abs_diff_with_positional_encoding",
-                           "equivariant", "equivariant_with_positional_encoding")
+          "equivariant", "equivariant_with_positional_encoding")
 
 
 def compare(sol, got, args):

@@ -3,7 +3,7 @@
 from hwlib.grading.compare import FORMULA_RTOL, Mismatch, _fmt_c, _key, _symbols, parse_formula
 
 CHECKS = ("attention_weights", "attention_biases", "dense_weights",
-                           "dense_biases")
+          "dense_biases")
 
 
 _ATTENTION_POINTS = [(64, 10), (1, 1), (3, 7), (10, 2), (5, 33)]
