@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 
+import numpy as np
 import pytest
 
 from hwlib.problems import folders
@@ -60,3 +61,27 @@ def _collect_folder_tests() -> dict:
 
 
 globals().update(_collect_folder_tests())
+
+
+@pytest.mark.parametrize("folder", AUTOGRADED, ids=[f.slug for f in AUTOGRADED])
+def test_statement_is_filled_from_other_parameters(folder):
+    """Does the statement render for a freshly drawn parameter set (a per-student variant)?"""
+    from hwlib import registry
+    from hwlib.problems import homeworks
+    from hwlib.problems.render import context, render
+
+    placed = homeworks.locate()
+    if folder.slug not in placed:
+        pytest.skip("in no homework")
+    problem = registry.get(folders()[folder.reference_slug].registry_id)
+    rng = np.random.default_rng(11)
+    for _ in range(100):   # a draw the reference can solve (the grader skips the others too)
+        drawn = problem.sample(rng)
+        try:
+            problem.solve(drawn)
+            break
+        except ValueError:
+            continue
+    ctx = context(folder, placed[folder.slug][1], drawn)
+    assert render(folder, "statement.md", ctx).strip()
+    assert render(folder, "form.py", ctx).strip()

@@ -69,6 +69,10 @@ def load(directory: Path | None = None) -> dict[str, Homework]:
         out[path.stem] = Homework(name=path.stem, title=raw["title"],
                                   conventions=(raw.get("conventions") or "").strip("\n"),
                                   entries=tuple(entries))
+    listed = [e.slug for hw in out.values() for e in hw.entries]
+    twice = sorted({s for s in listed if listed.count(s) > 1})
+    if twice:
+        raise ValueError(f"{directory}: listed more than once: {', '.join(twice)}")
     return out
 
 

@@ -61,16 +61,18 @@ ENV = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline
 ENV.filters.update(num=_num, nums=_nums, bmatrix=_bmatrix, word=_word)
 
 
-def context(folder, entry) -> dict:
-    """What a folder's templates are filled with: its parameters, the reference
-    answer for them (``answer``), and the homework's label, number and points."""
+def context(folder, entry, params: dict | None = None) -> dict:
+    """What a folder's templates are filled with: its parameters (the defaults, or
+    ``params``, e.g. one student's draw from ``sample``), the reference answer for
+    them (``answer``), and the homework's label, number and points."""
     ctx = {"label": entry.label, "number": entry.number, "points": entry.points,
            "points_text": entry.points_text}
     if folder.reference_slug:
         problem = registry.get(folders()[folder.reference_slug].registry_id)
-        ctx.update(problem.defaults)
-        ctx["params"] = problem.defaults
-        ctx["answer"] = _Lazy(problem.solve)
+        chosen = problem.params(params)
+        ctx.update(chosen)
+        ctx["params"] = chosen
+        ctx["answer"] = _Lazy(lambda: problem.solve(chosen))
     check = folder.module("check")
     if check is not None and hasattr(check, "template_values"):
         ctx.update(check.template_values())
