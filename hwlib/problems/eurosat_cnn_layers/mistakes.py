@@ -10,21 +10,17 @@ MISTAKES = [
                 'number of channels; the other three checks are right.'),
         "code": '''\
 def eurosat_cnn_summary(channels, hidden, size, classes):
-    outputs, params = [], []
-    c, s = 3, size
-    for c_out in channels:
-        outputs.append([c_out, s, s])
-        params.append(c_out * (c * 9 + 1))
-        s //= 2
-        outputs.append([c_out, s, s])
-        params.append(0)
-        c = c_out
-    flat = c * s * s
+    ins = [3] + list(channels[:-1])
+    conv = [c_out * (9 * c_in + 1) for c_in, c_out in zip(ins, channels)]
+    side = [size >> k for k in range(len(channels) + 1)]        # size after k poolings
+    outputs = []
+    for i, c in enumerate(channels):
+        outputs += [[c, side[i], side[i]], [c, side[i + 1], side[i + 1]]]
+    flat = channels[-1] * side[-1] ** 2
     outputs += [[flat], [hidden], [classes]]
-    params += [0, flat * hidden + hidden, hidden * classes + classes]
-    total = sum(params)
-    return {"outputs": outputs, "params": params, "total": total,
-            "total_bn": total + 2 * sum(channels)}   # BN's gamma and beta, conv bias kept
+    params = [p for c in conv for p in (c, 0)] + [0, flat * hidden + hidden, hidden * classes + classes]
+    return {"outputs": outputs, "params": params, "total": sum(params),
+            "total_bn": sum(params) + 2 * sum(channels)}   # BN's gamma and beta, conv bias kept
 ''',
     },
 ]

@@ -9,13 +9,13 @@ MISTAKES = [
                 '>= 2 the first entry is already wrong, in every case.'),
         "code": '''\
 def transpose_conv1d_symbolic(inputs, kernel, stride):
-    kernel = kernel[::-1]
     n_out = (len(inputs) - 1) * stride + len(kernel)
-    terms = [[] for _ in range(n_out)]
-    for i, a in enumerate(inputs):
-        for j, w in enumerate(kernel):
-            terms[i * stride + j].append(f"{a}*{w}")
-    return [" + ".join(t) if t else "0" for t in terms]
+    out = []
+    for k in range(n_out):
+        terms = [f"{a}*{kernel[-1 - (k - i * stride)]}" for i, a in enumerate(inputs)
+                 if 0 <= k - i * stride < len(kernel)]      # the kernel read backwards
+        out.append(" + ".join(terms) or "0")
+    return out
 ''',
     },
 ]
