@@ -85,3 +85,12 @@ def test_statement_is_filled_from_other_parameters(folder):
     ctx = context(folder, placed[folder.slug][1], drawn)
     assert render(folder, "statement.md", ctx).strip()
     assert render(folder, "form.py", ctx).strip()
+
+
+def test_book_sections_named_by_folders_exist():
+    """Does every folder's `book:` name a section label of the site (its table links there)?"""
+    from pathlib import Path
+
+    pages = "\n".join(p.read_text() for p in (Path(__file__).resolve().parents[1] / "book" / "src").glob("*.md"))
+    missing = [f.slug for f in FOLDERS if f.meta.get("book") and f"({f.meta['book']})=" not in pages]
+    assert missing == []
