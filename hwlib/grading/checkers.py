@@ -427,7 +427,7 @@ def check(problem_id: str, namespace, rng=None) -> float:
     try:
         for line in messages:
             print(line)
-        print(f"{problem_id}: {earned:g} of {points:g} points")
+        print(f"{entry.get('label', problem_id)}: {earned:g} of {points:g} points")
     except BaseException:
         pass
     return earned

@@ -193,7 +193,8 @@ def test_check_prints_lines_and_returns_points():
     entry = next(e for e in AUTO if e["id"] == "hw2.q2c")
     points, out, err = _check("hw2.q2c", _reference_namespace(entry), rng=5)
     assert points == entry["points"]
-    assert out.splitlines()[-1] == f"hw2.q2c: {entry['points']:g} of {entry['points']:g} points"
+    # the label students see in the notebook, not the internal id
+    assert out.splitlines()[-1] == f"{entry['label']}: {entry['points']:g} of {entry['points']:g} points"
     assert len(out.splitlines()) == 2 + C.N_DRAWN and err == ""
 
 
