@@ -18,8 +18,10 @@ It writes ``assignments/samples/<hw>/<student>/<hw>.ipynb`` and
 running the grader: they are the manifest's points, with the deductions
 worked out by hand in the folders' ``mistakes.py`` (each says why).
 
-``--check`` rebuilds nothing: it fails when expected.json or an answer cell
-of a sample differs from what the folders say (a stale or hand-edited sample).
+Only the homeworks with a stale sample are rebuilt. ``--check`` rebuilds
+nothing: it fails when expected.json, an answer cell of a sample or a cell
+the release copies from the source differs from what the sources say (a
+stale or hand-edited sample).
 """
 from __future__ import annotations
 
@@ -39,6 +41,7 @@ from hwlib.problems import folders, homeworks  # noqa: E402
 
 SAMPLES = HERE / "samples"
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
+
 
 # ------------------------------------------------------------------ the mistakes
 def mistakes() -> dict[str, dict[str, dict]]:
@@ -71,8 +74,8 @@ def _points(value):
 # Problems whose answer is a file next to the notebook. Only hw1's reference
 # ships one: the BN + dropout (p = 0.05) network of the course's GPU ablation
 # (book/results/eurosat-ablation, BN-drop), 93.63% test accuracy there, which
-# is above the top threshold (90%, THRESHOLDS in the problem folder's check.py), so it
-# earns full points. It is kept across rebuilds; every other sample has no
+# is above the top threshold (90%, THRESHOLDS in the folder's check.py), so
+# it earns full points. It is kept across rebuilds; every other sample has no
 # file and scores 0 there.
 MODEL_FILES = {("hw1", "reference"): "eurosat_model.pt"}
 MODEL_PHRASE = "reaches {:.0f}%".format(
