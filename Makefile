@@ -19,7 +19,7 @@ LOCK ?= $(LOCK_$(PLATFORM))
 # Debian packages: bwrap sandboxes graded notebooks; chromium runs the site test.
 APT_PACKAGES := bubblewrap chromium
 
-.PHONY: all main test setup sysdeps problems site grade clean locks
+.PHONY: all main test setup sysdeps assignments problems site grade clean locks
 
 all: setup main
 
@@ -46,7 +46,14 @@ sysdeps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
-main: problems site grade
+main: assignments problems site grade
+
+# Notebooks, manifest, samples and the site's homework tables, from the problem
+# folders (hwlib/problems/<slug>/) and assignments/homeworks/*.yaml.
+assignments: $(STAMP)
+	$(PY) assignments/build_notebooks.py
+	$(PY) assignments/build_samples.py
+	$(PY) book/build_pages.py
 
 problems: $(STAMP)
 	$(PY) -m hwlib problems --answers

@@ -10,16 +10,22 @@ its answer cells to make one submission per sample student:
 
 * ``reference``: every answer cell holds the source notebook's solution;
 * ``untouched``: the release as handed out (``raise NotImplementedError``);
-* one realistic wrong submission per known mistake of the seeds: the
-  reference with ONE answer replaced (see ``MISTAKES``).
+* one realistic wrong submission per known mistake marked ``sample`` in a
+  problem folder's ``mistakes.py``: the reference with ONE answer replaced.
 
 It writes ``assignments/samples/<hw>/<student>/<hw>.ipynb`` and
 ``assignments/samples/expected.json``. The expected points are NOT obtained by
 running the grader: they are the manifest's points, with the deductions
-worked out by hand in ``MISTAKES`` (each says why).
+worked out by hand in the folders' ``mistakes.py`` (each says why).
+
+Only the homeworks with a stale sample are rebuilt. ``--check`` rebuilds
+nothing: it fails when expected.json, an answer cell of a sample or a cell
+the release copies from the source differs from what the sources say (a
+stale or hand-edited sample).
 """
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import shutil
@@ -29,115 +35,51 @@ import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))  # the hwlib of this checkout
+
+from hwlib.problems import folders, homeworks  # noqa: E402
+
 SAMPLES = HERE / "samples"
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 
+
 # ------------------------------------------------------------------ the mistakes
-# Each wrong submission replaces one answer cell (by grade_id) with the code a
-# student with that misconception would write. "points" is the hand-derived
-# score of the affected problem; "phrase" must appear in its feedback.
-MISTAKES = {
-    "hw1": {
-        "ema_no_debias": {
-            "cell": "hw1_p1_answer", "problem": "hw1.p1", "points": 0,
-            # Every case fails: the first raw average is (1-beta) x_1, not x_1.
-            "phrase": "without bias correction",
-            "code": '''
-import numpy as np
+def mistakes() -> dict[str, dict[str, dict]]:
+    """{homework: {student: mistake}} from the problem folders' mistakes.py.
 
-def ema_debiased(xs, beta):
-    """Bias-corrected EMA: list of mu_t / (1 - beta**t) for t = 1..n, mu_0 = 0."""
-    mu, out = 0.0, []
-    for x in xs:
-        mu = beta * mu + (1 - beta) * x
-        out.append(mu)          # forgot to divide by 1 - beta**t
+    Each known mistake with a ``sample`` name becomes one wrong submission: the
+    reference with ONE answer cell replaced by the mistake's code. Its expected
+    points are the mistake's ``score`` (a fraction, worked out by hand and
+    explained in its ``why``) times the homework's points for the problem.
+    """
+    out: dict[str, dict[str, dict]] = {}
+    for hw in homeworks.load(HERE / "homeworks").values():
+        for entry in hw.entries:
+            folder = folders()[entry.slug]
+            module = folder.module("mistakes")
+            for m in (module.MISTAKES if module else []):
+                if m.get("sample"):
+                    out.setdefault(hw.name, {})[m["sample"]] = {
+                        "cell": folder.id.replace(".", "_") + "_answer", "problem": folder.id,
+                        "points": _points(m["score"] * entry.points), "phrase": m["phrase"],
+                        "code": m["code"]}
     return out
-'''},
-    },
-    "hw2": {
-        "transpose_handworked": {
-            "cell": "hw2_q2c_answer", "problem": "hw2.q2c", "points": 0,
-            # Seed 001's first answer, worked by hand and hard-coded: wrong at
-            # (0,1), (1,0), (2,1) on the seed example and wrong shape or values
-            # on every random case, so all 4 checks fail.
-            "phrase": "entry (0,1) should be 3, got 6",
-            "code": '''
-import numpy as np
 
-def transpose_conv2d(x, w, stride, padding):
-    """2D transpose convolution (scatter-add, no flip); output cropped by padding."""
-    # worked out on paper for the example of the statement
-    return np.array([[-1, 6, -2],
-                     [0, -3, 1],
-                     [0, 0, 1]])
-'''},
-        "flipped_filter": {
-            "cell": "hw2_q2b_answer", "problem": "hw2.q2b", "points": 0,
-            # True convolution instead of cross-correlation returns the filter
-            # reversed; the checker only draws non-palindromic filters, so all
-            # 4 cases fail.
-            "phrase": "filter reversed",
-            "code": '''
-import numpy as np
 
-def filter_from_output(x, y):
-    """Length-3 filter w with y[i] = sum_j w[j] x[i + j] (cross-correlation, no flip)."""
-    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
-    k = len(x) - len(y) + 1
-    # textbook convolution: the window is read backwards
-    A = np.array([x[i:i + k][::-1] for i in range(len(y))])
-    w, *_ = np.linalg.lstsq(A, y, rcond=None)
-    return w
-'''},
-    },
-    "hw3": {
-        "dilation_off_by_one": {
-            "cell": "hw3_q1_answer", "problem": "hw3.q1", "points": 0,
-            # Taps `dilation` apart instead of dilation + 1: every case has
-            # kernel size >= 2, so every case fails.
-            "phrase": "dilation + 1",
-            "code": '''
-def dilated_input_indices(kernel_size, dilation, stride, k):
-    """1-based input indices read by output z_k (dilation = zeros between taps)."""
-    start = 1 + stride * (k - 1)
-    return [start + j * dilation for j in range(kernel_size)]
-'''},
-    },
-    "hw4": {
-        "bn_unbiased_var": {
-            "cell": "hw4_q3_answer", "problem": "hw4.q3", "points": 1,
-            # Variance divided by m - 1: dx and dgamma are wrong on every case
-            # (m >= 2), dbeta = sum(dy) is still right: 1 of 3 checks per case,
-            # 1/3 of 3 points = 1.
-            "phrase": "unbiased variance",
-            "code": '''
-import numpy as np
+def _points(value):
+    value = float(value)
+    return int(value) if value.is_integer() else round(value, 4)
 
-def bn_backward(x, dy, gamma, eps):
-    """Gradients of batch norm (biased batch variance) w.r.t. x, gamma and beta."""
-    x, g = np.asarray(x, dtype=float), np.asarray(dy, dtype=float)
-    m = x.shape[0]
-    mu = x.mean()
-    var = x.var(ddof=1)                     # sample variance
-    inv_std = 1.0 / np.sqrt(var + eps)
-    xhat = (x - mu) * inv_std
-    dxhat = gamma * g
-    dvar = -0.5 * np.sum(dxhat * (x - mu)) * inv_std ** 3
-    dmu = -np.sum(dxhat) * inv_std
-    dx = dxhat * inv_std + dvar * 2.0 * (x - mu) / m + dmu / m
-    return {"dx": dx, "dgamma": np.sum(g * xhat), "dbeta": np.sum(g)}
-'''},
-    },
-}
 
 # Problems whose answer is a file next to the notebook. Only hw1's reference
 # ships one: the BN + dropout (p = 0.05) network of the course's GPU ablation
 # (book/results/eurosat-ablation, BN-drop), 93.63% test accuracy there, which
-# is above the top threshold (90%) of hwlib.train.grade_trained_model, so it
-# earns full points. It is kept across rebuilds; every other sample has no
+# is above the top threshold (90%, THRESHOLDS in the folder's check.py), so
+# it earns full points. It is kept across rebuilds; every other sample has no
 # file and scores 0 there.
 MODEL_FILES = {("hw1", "reference"): "eurosat_model.pt"}
-MODEL_PHRASE = "reaches 90%"
+MODEL_PHRASE = "reaches {:.0f}%".format(
+    100 * folders()["eurosat_trained_model"].module("check").THRESHOLDS[0][0])
 NO_FILE_PHRASE = "no model file eurosat_model.pt"
 UNTOUCHED_PHRASE = "NotImplementedError"
 UNDEFINED_PHRASE = "is not defined"
@@ -204,7 +146,7 @@ def expected_scores(manifest: dict, assignment: str, student: str) -> dict:
             phrases[p["id"]] = UNTOUCHED_PHRASE if p["kind"] == "function" else UNDEFINED_PHRASE
         else:
             scores[p["id"]], phrases[p["id"]] = p["points"], ": correct"
-    mistake = MISTAKES.get(assignment, {}).get(student)
+    mistake = mistakes().get(assignment, {}).get(student)
     if mistake:
         scores[mistake["problem"]] = mistake["points"]
         phrases[mistake["problem"]] = mistake["phrase"]
@@ -212,31 +154,110 @@ def expected_scores(manifest: dict, assignment: str, student: str) -> dict:
             "total": sum(scores.values()), "feedback": phrases}
 
 
-def main() -> None:
+NOTE = ("points per autograded problem, derived by hand from manifest.json and the "
+        "problem folders' mistakes.py (see build_samples.py); feedback: a phrase the "
+        "problem's feedback must contain")
+
+
+def plan(manifest: dict) -> dict[tuple[str, str], dict[str, str]]:
+    """{(assignment, student): {answer cell id: its text}} of every sample."""
+    out = {}
+    for assignment in manifest["assignments"]:
+        reference = solutions(assignment)
+        out[(assignment, "reference")] = reference
+        out[(assignment, "untouched")] = {}
+        for student, mistake in mistakes().get(assignment, {}).items():
+            out[(assignment, student)] = {**reference, mistake["cell"]: mistake["code"]}
+    return out
+
+
+def expected_text(manifest: dict, samples: dict) -> str:
+    expected = {f"{a}/{s}": expected_scores(manifest, a, s) for a, s in samples}
+    return json.dumps({"note": NOTE, "samples": expected}, indent=2) + "\n"
+
+
+def _same_as_source(nb: dict, source: dict) -> bool:
+    """Whether every cell the release copies unchanged (not an answer, not a hidden
+    test) is as in the source notebook, and the cells are the same in number."""
+    if len(nb["cells"]) != len(source["cells"]):
+        return False
+    for cell, src in zip(nb["cells"], source["cells"]):
+        text = "".join(src["source"])
+        if src["metadata"].get("nbgrader", {}).get("solution") or "BEGIN HIDDEN TESTS" in text:
+            continue
+        if "".join(cell["source"]) != text:
+            return False
+    return True
+
+
+def stale_samples(manifest: dict) -> list[tuple[str, str]]:
+    """(assignment, student) of every sample that differs from what the sources say."""
+    samples = plan(manifest)
+    stale = []
+    for (assignment, student), answers in samples.items():
+        nb_path = SAMPLES / assignment / student / f"{assignment}.ipynb"
+        if not nb_path.is_file():
+            stale.append((assignment, student))
+            continue
+        nb = json.loads(nb_path.read_text(encoding="utf-8"))
+        source = json.loads((HERE / "source" / assignment / f"{assignment}.ipynb").read_text(
+            encoding="utf-8"))
+        ids = {c["metadata"].get("nbgrader", {}).get("grade_id") for c in nb["cells"]}
+        want = fill(nb, answers)["cells"]
+        if not set(answers) <= ids or not _same_as_source(nb, source) or any(
+                "".join(a["source"]) != "".join(b["source"]) for a, b in zip(nb["cells"], want)):
+            stale.append((assignment, student))
+    return stale
+
+
+def check(manifest: dict) -> list[str]:
+    """What differs between the bundled samples and what the sources say."""
+    samples = plan(manifest)
+    problems = [f"{a}/{s}/{a}.ipynb" for a, s in stale_samples(manifest)]
+    extra = {(p.parent.parent.name, p.parent.name) for p in SAMPLES.glob("*/*/*.ipynb")} - set(samples)
+    problems += [f"{a}/{s} (no such sample)" for a, s in sorted(extra)]
+    path = SAMPLES / "expected.json"
+    if not path.is_file() or path.read_text(encoding="utf-8") != expected_text(manifest, samples):
+        problems.append("assignments/samples/expected.json")
+    return problems
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true",
+                        help="write nothing; exit 1 naming every stale or hand-edited sample")
+    args = parser.parse_args(argv)
     manifest = json.loads((HERE / "manifest.json").read_text(encoding="utf-8"))
+    if args.check:
+        stale = check(manifest)
+        if stale:
+            print(f"stale or edited by hand: {', '.join(stale)}; rebuild with `make assignments`")
+            return 1
+        print("samples are up to date")
+        return 0
+    if not check(manifest):
+        print("samples are up to date")
+        return 0
+    samples = plan(manifest)
+    redo = {a for a, _ in stale_samples(manifest)}
     for old in SAMPLES.glob("*/*/*.ipynb"):  # the shipped model files stay
-        old.unlink()
-    expected = {}
+        if old.parent.parent.name in redo or (old.parent.parent.name, old.parent.name) not in samples:
+            old.unlink()
     with tempfile.TemporaryDirectory() as tmp:
-        for assignment in manifest["assignments"]:
-            released = release(assignment, Path(tmp) / assignment)
-            reference = solutions(assignment)
-            students = {"reference": reference, "untouched": {}}
-            for student, mistake in MISTAKES.get(assignment, {}).items():
-                students[student] = {**reference, mistake["cell"]: mistake["code"]}
-            for student, answers in students.items():
-                out = SAMPLES / assignment / student / f"{assignment}.ipynb"
-                out.parent.mkdir(parents=True, exist_ok=True)
-                out.write_text(json.dumps(fill(released, answers), indent=1, ensure_ascii=False)
-                               + "\n", encoding="utf-8")
-                expected[f"{assignment}/{student}"] = expected_scores(manifest, assignment, student)
-                print(f"wrote {out.relative_to(HERE)}")
-    (SAMPLES / "expected.json").write_text(json.dumps(
-        {"note": "points per autograded problem, derived by hand from manifest.json "
-                 "(see MISTAKES in build_samples.py); feedback: a phrase the problem's "
-                 "feedback must contain",
-         "samples": expected}, indent=2) + "\n", encoding="utf-8")
+        released = {}
+        for (assignment, student), answers in samples.items():
+            if assignment not in redo:
+                continue
+            if assignment not in released:
+                released[assignment] = release(assignment, Path(tmp) / assignment)
+            out = SAMPLES / assignment / student / f"{assignment}.ipynb"
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(json.dumps(fill(released[assignment], answers), indent=1,
+                                      ensure_ascii=False) + "\n", encoding="utf-8")
+            print(f"wrote {out.relative_to(HERE)}")
+    (SAMPLES / "expected.json").write_text(expected_text(manifest, samples), encoding="utf-8")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

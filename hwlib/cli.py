@@ -42,9 +42,13 @@ def parse_param(text: str) -> tuple[str, object]:
 
 def cmd_problems(args: argparse.Namespace) -> int:
     rows = registry.problems()
+    labels = registry.labels()
     width = max(len(p.id) for p in rows)
+    slug_width = max(len(p.slug) for p in rows)
+    label_width = max(len(label) for label in [*labels.values(), "-"])
     for p in rows:
-        line = f"{p.id:<{width}}  {p.title}"
+        line = (f"{p.id:<{width}}  {labels.get(p.id, '-'):<{label_width}}  "
+                f"{p.slug:<{slug_width}}  {p.title}")
         if args.answers:
             answer = json.dumps(p.solve(), separators=(",", ":"))
             if len(answer) > args.width:  # the full answer is one `solve` away
@@ -72,7 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Reference answers, grading and training for the course.")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("problems", help="list every problem id with its title")
+    p = sub.add_parser("problems", help="list every problem: id, homework label, slug, title")
     p.add_argument("--answers", action="store_true",
                    help="also print the reference answer for the seed's parameters")
     p.add_argument("--width", type=int, default=100,
@@ -80,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_problems)
 
     p = sub.add_parser("solve", help="print the reference answer of one problem")
-    p.add_argument("id", help="problem id, e.g. hw4.q2")
+    p.add_argument("id", help="problem id, slug or homework label, e.g. hw4.q2, same-conv-stack, hw4.2")
     p.add_argument("--param", action="append", type=parse_param, default=[],
                    metavar="NAME=VALUE", help="override a parameter (value as JSON)")
     p.add_argument("--json", action="store_true", help="print the answer as JSON only")

@@ -1,13 +1,16 @@
 """The problem registry: one entry per homework sub-problem.
 
-Each :class:`Problem` carries an id (``hw2.q2c``), a one-line title, its
+Each :class:`Problem` carries an id (``hw2.q2c``), a slug (the folder
+``hwlib/problems/<slug>/`` it comes from), a one-line title, its
 parameters with the seed's values as defaults, a ``solve`` that returns the
 reference answer as plain JSON data, and a ``sample`` that draws another valid
 set of parameters from a seeded ``numpy.random.Generator`` (the assignments
 hand each student, and each grading run, such variants).
 
-The registry is the single source of truth that the CLI, the assignments'
-checkers, the book and the tests all read.
+The registry is filled from the problem folders (``reference.py``: DEFAULTS,
+``sample``, ``solve``) and is what the CLI, the assignments' checkers, the
+book and the tests all read. A problem is found by its id, its slug (with
+dashes or underscores) or its homework label (``hw2.2c``).
 """
 from __future__ import annotations
 
@@ -19,7 +22,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-__all__ = ["Problem", "register", "get", "problems", "solve", "to_jsonable",
+__all__ = ["Problem", "register", "get", "resolve", "labels", "problems", "solve", "to_jsonable",
            "UnknownProblem", "UnknownParameter"]
 
 
@@ -45,6 +48,7 @@ class Problem:
     sampler: Callable[[np.random.Generator], dict[str, Any]] | None = field(
         default=None, repr=False)
     homework: str = ""
+    slug: str = ""
 
     def params(self, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         """The defaults updated with ``overrides``; unknown names raise."""
@@ -89,18 +93,74 @@ def register(id: str, title: str, defaults: dict[str, Any],
     return wrap
 
 
+_ALIASES: dict[str, str] = {}
+
+
 def _load() -> None:
-    # The problem modules register themselves on import. (importlib, because
-    # the package attribute `hwlib.problems` could be shadowed by a name.)
-    import importlib
-    importlib.import_module(f"{__package__}.problems")
+    """Register every problem folder that has a reference.py (once)."""
+    if _ALIASES:
+        return
+    from .problems import folders, homeworks
+
+    try:
+        placed = homeworks.locate()
+    except (OSError, ValueError):  # no homework files (an installed package): no labels
+        placed = {}
+    for f in folders().values():
+        if f.has_reference and f.registry_id not in _REGISTRY:
+            ref = f.module("reference")
+            _REGISTRY[f.registry_id] = Problem(
+                id=f.registry_id, title=f.title, defaults=dict(ref.DEFAULTS), solver=ref.solve,
+                sampler=ref.sample, homework=placed.get(f.slug, (f.registry_id.split(".")[0],))[0],
+                slug=f.slug)
+    for f in folders().values():
+        target = f.registry_id if f.has_reference else None
+        if target is None and f.reference_slug:
+            target = folders()[f.reference_slug].registry_id
+        if target is None:
+            continue
+        _ALIASES.setdefault(f.slug, target)
+        _ALIASES.setdefault(f.id, target)
+        if f.slug in placed:
+            hw, entry = placed[f.slug]
+            _ALIASES.setdefault(f"{hw}.{homeworks.compact_label(entry.label)}", target)
+
+
+def labels() -> dict[str, str]:
+    """{registry id: the homework label of its folder, as hw2.2(c)} (where a homework lists it)."""
+    _load()
+    from .problems import homeworks
+
+    try:
+        placed = homeworks.locate()
+    except (OSError, ValueError):
+        return {}
+    return {p.id: f"{placed[p.slug][0]}.{placed[p.slug][1].label}"
+            for p in _REGISTRY.values() if p.slug in placed}
+
+
+def resolve(name: str) -> str:
+    """The registry id that an id, a slug or a homework label (``hw2.2c``) names."""
+    _load()
+    if name in _REGISTRY:
+        return name
+    key = name.strip()
+    for candidate in (key, key.replace("-", "_").lower(), _label_key(key)):
+        if candidate in _ALIASES:
+            return _ALIASES[candidate]
+    return name
+
+
+def _label_key(name: str) -> str:
+    hw, _, label = name.partition(".")
+    return f"{hw}.{re.sub(r'[^0-9a-z]', '', label.lower())}"
 
 
 def get(id: str) -> Problem:
-    """The problem with this id; an unknown id raises UnknownProblem."""
+    """The problem with this id, slug or label; an unknown one raises UnknownProblem."""
     _load()
     try:
-        return _REGISTRY[id]
+        return _REGISTRY[resolve(id)]
     except KeyError:
         close = [p for p in _REGISTRY if p.split(".")[0] == id.split(".")[0]]
         hint = f" (known in {id.split('.')[0]}: {', '.join(close)})" if close else ""

@@ -35,7 +35,7 @@ def test_corr1d_matches_torch_conv1d(n, k, s, p, d, seed):
 
 def test_convolve1d_flips_kernel():
     """Does convolve1d equal numpy.convolve's 'valid' mode (a flipped-kernel convolution)?"""
-    x, w = [1, 4, 0, -2, 3], [2, -1, 3]
+    x, w = [2, -3, 0, 5, 1], [1, 4, -2]
     np.testing.assert_allclose(conv.convolve1d(x, w), np.convolve(x, w, mode="valid"), atol=ATOL)
 
 
@@ -90,15 +90,6 @@ def test_continuous_shift_equivariance(a):
         assert lhs == pytest.approx(rhs, abs=QUAD_ATOL)
 
 
-def test_recover_filter_seed_example():
-    """Is the filter of seed 001 Q2.2 [2, -1, 3], and does torch conv1d reproduce y with it?"""
-    x, y = [1, 4, 0, -2, 3], [-2, 2, 11]
-    w = conv.recover_filter(x, y)
-    np.testing.assert_allclose(w, [2, -1, 3], atol=ATOL)
-    np.testing.assert_allclose(F.conv1d(t64(x)[None, None], t64(w)[None, None])[0, 0].numpy(), y, atol=ATOL)
-    np.testing.assert_allclose(conv.recover_filter(x, y, flipped=True), [3, -1, 2], atol=ATOL)
-
-
 @pytest.mark.parametrize("seed", range(8))
 def test_recover_filter_random(seed):
     """For random x and w, does the recovered filter reproduce y under torch conv1d?"""
@@ -122,14 +113,6 @@ def test_recover_filter_singular_and_inconsistent():
         conv.recover_filter([1, 2, 3, 4, 5], [1, 1, 1, 5], kernel_size=2)
     with pytest.raises(ValueError, match="outputs"):
         conv.recover_filter([1, 2, 3], [1, 2], kernel_size=3)
-
-
-def test_transpose_conv2d_seed_example():
-    """Is seed 001's transpose convolution [[-1,3,-2],[3,-3,1],[0,3,1]], as torch computes it?"""
-    x, w = [[-1, 2], [3, 1]], [[1, -1], [0, 1]]
-    ref = F.conv_transpose2d(t64(x)[None, None], t64(w)[None, None])[0, 0].numpy()
-    np.testing.assert_allclose(ref, [[-1, 3, -2], [3, -3, 1], [0, 3, 1]], atol=ATOL)
-    np.testing.assert_allclose(conv.transpose_conv2d(x, w), ref, atol=ATOL)
 
 
 @settings(max_examples=60, deadline=None)

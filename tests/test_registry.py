@@ -96,3 +96,25 @@ def test_to_jsonable_converts_numpy_fraction_sympy():
     assert registry.to_jsonable({"a": np.arange(3), "b": Fraction(6, 3), "c": Fraction(1, 4),
                                  "d": sympy.Integer(7), "e": x + 1, "f": (np.float64(0.5),)}) == {
         "a": [0, 1, 2], "b": 2, "c": 0.25, "d": 7, "e": "x + 1", "f": [0.5]}
+
+
+@pytest.mark.parametrize("name", ["hw2.q2c", "transpose_conv_2d", "transpose-conv-2d", "hw2.2c",
+                                  "hw2.2(c)"])
+def test_a_problem_answers_to_its_id_slug_and_label(name):
+    """Do the old id, the slug (dashes or underscores) and the homework label name one problem?"""
+    assert registry.get(name).id == "hw2.q2c"
+
+
+def test_every_problem_comes_from_its_folder():
+    """Is every registered problem's defaults and solver the ones of its folder's reference.py?"""
+    from hwlib.problems import folders
+
+    for problem in registry.problems():
+        ref = folders()[problem.slug].module("reference")
+        assert problem.defaults == ref.DEFAULTS and problem.solver is ref.solve
+
+
+def test_cli_solve_by_label(capsys):
+    """Does `solve hw4.2 --json` give the same answer as `solve hw4.q2 --json`?"""
+    assert main(["solve", "hw4.2", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["total"] == 903_400

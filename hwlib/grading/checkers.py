@@ -30,10 +30,14 @@ Conventions of the checks
   value is the path of the saved state dict, graded by
   :func:`hwlib.train.grade_trained_model`.
 
-Problem ids are the manifest's ids (``assignments/manifest.json``). Most are
-registry ids; a few extra answers of one registry problem carry a suffix
-(``hw2.q4_formula``, ``hw4.q1_shapes``, ``hw1.p4_layers``) and name their
-registry problem in :data:`SPECS` (and in the manifest's ``reference``).
+Problem ids are the manifest's ids (``assignments/manifest.json``), the
+``id`` of each problem folder ``hwlib/problems/<slug>/``. :data:`SPECS` is
+built from the folders: ``problem.yaml`` gives the kind and the answer's name,
+``check.py`` the comparison (``compare``, ``CHECKS``, ``diagnose``, ...; the
+primitives are in :mod:`hwlib.grading.compare`), and the folder named by
+``reference`` (or the folder itself) the registry problem whose ``solve`` is
+the reference. A few answers share another folder's reference
+(``hw2.q4_formula``, ``hw4.q1_shapes``, ``hw1.p4``).
 """
 from __future__ import annotations
 
@@ -41,305 +45,29 @@ import contextlib
 import copy
 import io
 import json
-import math
 import os
-import re
 import signal
 import threading
 import warnings
 from dataclasses import dataclass
-from fractions import Fraction
 from pathlib import Path
 from typing import Any, Callable
 
 import numpy as np
 
-from .scoring import NotGraded
+from .compare import *  # noqa: F401,F403  (the primitives, re-exported for old callers)
+from .compare import ATOL, FORMULA_RTOL, RTOL, Mismatch, _identity_args, _kind, _short
 
 __all__ = ["cases", "score", "check", "answer_names", "load_manifest", "manifest_entry",
-           "SPECS", "RTOL", "ATOL", "FORMULA_RTOL", "N_DRAWN", "CALL_TIME_LIMIT_S"]
+           "SPECS", "RTOL", "ATOL", "FORMULA_RTOL", "N_DRAWN", "CALL_TIME_LIMIT_S",
+           "Spec", "specs"]
+from .scoring import NotGraded  # noqa: E402
 
-RTOL = 1e-6           # relative tolerance for real-valued answers
-ATOL = 1e-9           # absolute tolerance (answers that should be 0)
-FORMULA_RTOL = 1e-9   # two formulas agree at a sample point to this relative error
 N_DRAWN = 3           # freshly drawn parameter sets per function question
 CALL_TIME_LIMIT_S = 10.0   # per call of a student function in check()
-MAX_FORMULA_CHARS = 500
-MAX_WRONG_ENTRIES = 3      # wrong entries named in one message
 
 MANIFEST_ENV = "HWLIB_MANIFEST"
 _DEFAULT_MANIFEST = Path(__file__).resolve().parents[2] / "assignments" / "manifest.json"
-
-
-class Mismatch(Exception):
-    """An answer that does not have the expected form (message says what is wrong)."""
-
-
-# ============================================================ formatting
-def _fmt(v: Any) -> str:
-    """A number as a student would write it (6 significant digits)."""
-    if isinstance(v, (bool, np.bool_)):
-        return str(bool(v))
-    if isinstance(v, (int, np.integer)):
-        return str(int(v))
-    if isinstance(v, (float, np.floating)):
-        v = float(v)
-        if math.isfinite(v) and v == round(v) and abs(v) < 1e15:
-            return str(int(round(v)))
-        return f"{v:.6g}"
-    return _short(v)
-
-
-def _short(v: Any, limit: int = 60) -> str:
-    """A value shortened for a message."""
-    try:
-        text = json.dumps(v) if not isinstance(v, str) else repr(v)
-    except (TypeError, ValueError):
-        text = repr(v)
-    return text if len(text) <= limit else text[:limit - 3] + "..."
-
-
-def _kind(v: Any) -> str:
-    """What a value is, in words."""
-    if v is None:
-        return "None"
-    if isinstance(v, bool):
-        return "a bool"
-    if isinstance(v, (int, float)):
-        return f"the number {_fmt(v)}"
-    if isinstance(v, str):
-        return f"the string {_short(v, 40)}"
-    if isinstance(v, list):
-        return f"a list of length {len(v)}"
-    if isinstance(v, dict):
-        return "a dict with keys " + ", ".join(sorted(map(str, v)))[:80]
-    return type(v).__name__
-
-
-def _index(i: tuple) -> str:
-    return str(i[0]) if len(i) == 1 else "(" + ",".join(str(int(k)) for k in i) + ")"
-
-
-def _shape(a: np.ndarray) -> str:
-    return "a scalar" if a.ndim == 0 else "(" + ", ".join(map(str, a.shape)) + \
-        ("," if a.ndim == 1 else "") + ")"
-
-
-# ============================================================ comparisons
-def _as_number(v: Any, what: str) -> float:
-    """A real number from an answer (ints, floats, numeric strings such as '3/2')."""
-    if isinstance(v, bool) or v is None:
-        raise Mismatch(f"{what} should be a number, got {_kind(v)}")
-    if isinstance(v, (int, float)):
-        return float(v)
-    if isinstance(v, str):
-        try:
-            return float(Fraction(v.strip()))
-        except (ValueError, ZeroDivisionError):
-            pass
-    if isinstance(v, list) and len(v) == 1:
-        return _as_number(v[0], what)
-    raise Mismatch(f"{what} should be a number, got {_kind(v)}")
-
-
-def _as_array(v: Any, what: str) -> np.ndarray:
-    """A float array from nested lists of numbers."""
-    if isinstance(v, (str, dict)) or v is None:
-        raise Mismatch(f"{what} should be an array of numbers, got {_kind(v)}")
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            a = np.asarray(v, dtype=np.float64)
-    except (TypeError, ValueError, OverflowError):
-        raise Mismatch(f"{what} should be a (rectangular) array of numbers, "
-                       f"got {_short(v)}") from None
-    return a
-
-
-def _wrong_entries(prefix: str, e: np.ndarray, g: np.ndarray, bad: np.ndarray) -> str:
-    """The message naming the first MAX_WRONG_ENTRIES entries where ``bad`` is set."""
-    if e.ndim == 0:
-        return f"{prefix}should be {_fmt(e.item())}, got {_fmt(g.item())}"
-    wrong = [tuple(int(k) for k in i) for i in zip(*np.nonzero(bad))]
-    parts = [f"entry {_index(i)} should be {_fmt(e[i].item())}, got {_fmt(g[i].item())}"
-             for i in wrong[:MAX_WRONG_ENTRIES]]
-    more = f" (and {len(wrong) - MAX_WRONG_ENTRIES} more wrong)" if len(wrong) > MAX_WRONG_ENTRIES else ""
-    return prefix + "; ".join(parts) + more
-
-
-def _close(expected: Any, got: Any, what: str = "", rtol: float = RTOL,
-           atol: float = ATOL) -> str | None:
-    """None when got matches expected entrywise, else a message naming wrong entries."""
-    e = np.asarray(expected, dtype=np.float64)
-    g = _as_array(got, what or "the answer")
-    prefix = f"{what}: " if what else ""
-    if e.ndim == 0 and g.size == 1:
-        g = g.reshape(())
-    if g.shape != e.shape:
-        return f"{prefix}shape should be {_shape(e)}, got {_shape(g)}"
-    bad = ~np.isfinite(g) | ~np.isclose(g, e, rtol=rtol, atol=atol)
-    if not bad.any():
-        return None
-    return _wrong_entries(prefix, e, g, bad)
-
-
-def _exact(expected: Any, got: Any, what: str = "") -> str | None:
-    """None when got equals the integer (or nested list of integers) expected."""
-    e = np.asarray(expected)
-    g = _as_array(got, what or "the answer")
-    prefix = f"{what}: " if what else ""
-    if e.ndim == 0 and g.size == 1:
-        g = g.reshape(())
-    if g.shape != e.shape:
-        if e.ndim == 0:
-            return f"{prefix}should be the single number {_fmt(e.item())}, got {_short(got)}"
-        return f"{prefix}shape should be {_shape(e)}, got {_shape(g)}"
-    bad = ~np.isfinite(g) | (g != e)
-    if not bad.any():
-        return None
-    return _wrong_entries(prefix, e, g, bad)
-
-
-def _parts(*checks: Callable[[], str | None]) -> list[str | None]:
-    """Run each part's check (None or a message); a Mismatch becomes that part's message."""
-    out = []
-    for check in checks:
-        try:
-            out.append(check())
-        except Mismatch as exc:
-            out.append(str(exc))
-    return out
-
-
-def _per_key(compare, expected: dict, got: Any, keys) -> list[str | None]:
-    """One check per key: compare(expected[key], got[key])."""
-    return _parts(*(lambda k=k: compare(expected[k], _key(got, k)) for k in keys))
-
-
-def _key(got: Any, key: str) -> Any:
-    """got[key] for a dict answer, with a message when it is missing."""
-    if not isinstance(got, dict):
-        raise Mismatch(f"should be a dict with the key {key!r}, got {_kind(got)}")
-    if key not in got:
-        raise Mismatch(f"the dict has no key {key!r} (keys: {', '.join(sorted(got)) or 'none'})")
-    return got[key]
-
-
-# ============================================================ formulas (sympy)
-_FORMULA_CHARS = re.compile(r"^[A-Za-z0-9_+\-*/^().,\s]*$")
-_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_MAX_LITERAL = 10 ** 9
-
-
-def _sympy():
-    import sympy
-    return sympy
-
-
-def _functions() -> dict:
-    sp = _sympy()
-    return {"exp": sp.exp, "log": sp.log, "ln": sp.log, "sqrt": sp.sqrt, "pi": sp.pi,
-            "E": sp.E, "Abs": sp.Abs, "abs": sp.Abs}
-
-
-def parse_formula(text: Any, names: dict[str, Any]):
-    """Parse a student's formula string into a sympy expression, safely.
-
-    Only the characters of arithmetic, the identifiers in ``names`` and a few
-    functions (exp, log, sqrt, pi, E, Abs) are allowed; ``^`` means power.
-    Exponents may not contain further powers (no ``9**9**9``). Raises Mismatch
-    with a message the student can act on.
-    """
-    sp = _sympy()
-    from sympy.parsing.sympy_parser import convert_xor, parse_expr, standard_transformations
-
-    if not isinstance(text, str):
-        raise Mismatch(f"should be a formula written as a string, got {_kind(text)}")
-    if not text.strip():
-        raise Mismatch("the formula is empty")
-    if len(text) > MAX_FORMULA_CHARS:
-        raise Mismatch(f"the formula is longer than {MAX_FORMULA_CHARS} characters")
-    if not _FORMULA_CHARS.match(text):
-        bad = sorted({c for c in text if not _FORMULA_CHARS.match(c)})
-        raise Mismatch(f"the formula contains characters that are not allowed: {' '.join(bad)}")
-    funcs = _functions()
-    unknown = sorted(set(_IDENTIFIER.findall(text)) - set(names) - set(funcs))
-    if unknown:
-        raise Mismatch(f"unknown name(s) {', '.join(unknown)} in the formula; "
-                       f"use only {', '.join(sorted(names))}")
-    local = {**funcs, **names}
-    safe_globals = {"__builtins__": {}, "Integer": sp.Integer, "Float": sp.Float,
-                    "Rational": sp.Rational, "Symbol": sp.Symbol, "Add": sp.Add,
-                    "Mul": sp.Mul, "Pow": sp.Pow}
-    transformations = standard_transformations + (convert_xor,)
-    try:
-        raw = parse_expr(text, local_dict=dict(local), global_dict=dict(safe_globals),
-                         transformations=transformations, evaluate=False)
-    except Exception:
-        raise Mismatch(f"could not read the formula {_short(text, 50)} "
-                       "(write it like 3*D**2 + 3*D)") from None
-    _guard_formula(raw)
-    try:
-        expr = parse_expr(text, local_dict=dict(local), global_dict=dict(safe_globals),
-                          transformations=transformations, evaluate=True)
-    except Exception:
-        raise Mismatch(f"could not evaluate the formula {_short(text, 50)}") from None
-    if not isinstance(expr, sp.Expr):
-        raise Mismatch(f"the formula {_short(text, 50)} is not a single expression")
-    return expr
-
-
-def _guard_formula(expr) -> None:
-    """Reject formulas whose evaluation could explode (huge literals, towers of powers)."""
-    sp = _sympy()
-    for node in sp.preorder_traversal(expr):
-        if isinstance(node, sp.Integer) and abs(int(node)) > _MAX_LITERAL:
-            raise Mismatch("the formula contains a number that is too large")
-        if isinstance(node, sp.Pow):
-            exp = node.exp
-            if exp.is_Number and abs(float(exp)) > 100:
-                raise Mismatch("the formula contains an exponent larger than 100")
-            for inner in sp.preorder_traversal(exp):
-                if isinstance(inner, sp.Pow) and not (inner.exp == -1):
-                    raise Mismatch("powers inside exponents are not accepted; simplify the formula")
-
-
-def _equivalent(student, reference, points: list[dict]) -> tuple[bool, str]:
-    """Whether two sympy expressions are equal: exactly after expand, or at all points.
-
-    Returns (ok, detail); on a mismatch the detail names the first point where
-    they differ and both values there.
-    """
-    sp = _sympy()
-    try:
-        if sp.expand(student - reference) == 0:
-            return True, ""
-    except Exception:
-        pass
-    for pt in points:
-        subs = {sp.Symbol(k) if isinstance(k, str) else k: v for k, v in pt.items()}
-        try:
-            got = complex(student.evalf(30, subs=subs))
-        except Exception:
-            return False, f"it cannot be evaluated at {_point(pt)}"
-        ref = complex(reference.evalf(30, subs=subs))
-        if not (math.isfinite(got.real) and math.isfinite(got.imag)) or \
-                abs(got - ref) > FORMULA_RTOL * max(1.0, abs(ref)):
-            return False, f"at {_point(pt)} it gives {_fmt_c(got)}, expected {_fmt_c(ref)}"
-    return True, ""
-
-
-def _point(pt: dict) -> str:
-    return ", ".join(f"{k}={_fmt(v)}" for k, v in pt.items())
-
-
-def _fmt_c(z: complex) -> str:
-    return _fmt(z.real) if abs(z.imag) < 1e-12 else f"{z.real:.6g}{z.imag:+.6g}i"
-
-
-def _symbols(*names: str) -> dict:
-    sp = _sympy()
-    return {n: sp.Symbol(n) for n in names}
 
 
 # ============================================================ problem specs
@@ -368,456 +96,31 @@ class Spec:
     extra: Callable | None = None
     diagnose: Callable | None = None
     value_label: str = "your answer"
+    thresholds: tuple | None = None
 
 
-def _identity_args(params, rng):
-    return dict(params)
+def _spec_of(folder) -> Spec:
+    """The Spec of one problem folder, from its problem.yaml and check.py."""
+    from ..problems import folders
 
+    check = folder.module("check")
+    reference = folders()[folder.reference_slug].registry_id
+    hooks = {name: getattr(check, name, None) for name in
+             ("make_args", "to_params", "accept", "extra", "diagnose")}
+    return Spec(reference=reference, kind=folder.kind, answer=folder.answer,
+                compare=getattr(check, "compare", None), checks=tuple(getattr(check, "CHECKS", ("",))),
+                value_label=getattr(check, "VALUE_LABEL", "your answer"),
+                thresholds=getattr(check, "THRESHOLDS", None), **hooks)
 
-def _one(msg: str | None) -> list:
-    return [msg]
 
+def specs() -> dict[str, Spec]:
+    """{grading id: Spec} of every folder with a check.py."""
+    from ..problems import folders
 
-# ---- homework 1 ------------------------------------------------------------
-def _cmp_ema(sol, got, args):
-    return _one(_close(sol["debiased"], got))
+    return {f.id: _spec_of(f) for f in folders().values() if (f.path / "check.py").is_file()}
 
 
-def _diag_ema(sol, got, args):
-    try:
-        if _close(sol["ema"], got) is None:
-            return ("these are the raw averages mu_n without bias correction: "
-                    "divide each by 1 - beta**n")
-    except Mismatch:
-        pass
-    return None
-
-
-def _cmp_shift(sol, got, args):
-    return _per_key(_close, sol, got, ("conv_of_shifted", "shifted_conv"))
-
-
-def _conv_dense_symbols():
-    return _symbols("H", "W", "C_in", "C_out", "k")
-
-
-def _cmp_conv_dense(sol, got, args):
-    names = _conv_dense_symbols()
-    seed = {"H": 32, "W": 32, "C_in": 3, "C_out": 16, "k": 3}
-    points = [seed, {"H": 7, "W": 5, "C_in": 2, "C_out": 9, "k": 5},
-              {"H": 1, "W": 3, "C_in": 11, "C_out": 4, "k": 1}]
-    out = []
-    for key, ref in (("conv", sol["conv_formula"]), ("dense", sol["dense_formula"])):
-        try:
-            student = parse_formula(_key(got, key), names)
-            ok, detail = _equivalent(student, parse_formula(ref, names), points)
-            out.append(None if ok else f"not the parameter count: {detail}")
-        except Mismatch as exc:
-            out.append(str(exc))
-    return out
-
-
-def _cmp_eurosat_layers(sol, got, args):
-    rows = sol["layers"][1:]  # the input row has no layer
-    out = []
-    try:
-        out.append(_exact([r["params"] for r in rows], _key(got, "params"), "params per layer"))
-    except Mismatch as exc:
-        out.append(str(exc))
-    try:
-        outputs = _key(got, "outputs")
-        if not isinstance(outputs, list) or len(outputs) != len(rows):
-            raise Mismatch(f"outputs should list {len(rows)} shapes (one per layer), "
-                           f"got {_kind(outputs)}")
-        msg = None
-        for r, g in zip(rows, outputs):
-            m = _exact(r["output"], g, f"output of {r['layer']}")
-            if m:
-                msg = m
-                break
-        out.append(msg)
-    except Mismatch as exc:
-        out.append(str(exc))
-    for key, ref in (("total", sol["total"]), ("total_bn", sol["total_bn"])):
-        try:
-            out.append(_exact(ref, _key(got, key)))
-        except Mismatch as exc:
-            out.append(str(exc))
-    return out
-
-
-# ---- homework 2 ------------------------------------------------------------
-def _accept_filter(params):
-    from .. import registry
-    w = registry.get("hw2.q2b").solve(params)
-    return w[0] != w[-1]  # a palindrome would hide a flipped kernel
-
-
-def _diag_filter(sol, got, args):
-    try:
-        if _close(sol[::-1], got) is None:
-            return ("this is the filter reversed: the course uses cross-correlation "
-                    "(no kernel flip), y[i] = sum_j w[j] x[i+j]")
-    except Mismatch:
-        pass
-    return None
-
-
-def _cmp_array(sol, got, args):
-    return _one(_close(sol, got))
-
-
-def _cmp_exact(sol, got, args):
-    return _one(_exact(sol, got))
-
-
-def _cmp_symbolic_list(sol, got, args):
-    names = _symbols(*args["inputs"], *args["kernel"])
-    if not isinstance(got, list):
-        return _one(f"should be a list of {len(sol)} strings, got {_kind(got)}")
-    if len(got) != len(sol):
-        return _one(f"length should be {len(sol)}, got {len(got)}")
-    sp = _sympy()
-    for i, (ref, entry) in enumerate(zip(sol, got)):
-        try:
-            student = parse_formula(entry, names)
-        except Mismatch as exc:
-            return _one(f"entry {i}: {exc}")
-        reference = sp.sympify(ref, locals=names)
-        if sp.expand(student - reference) != 0:
-            return _one(f"entry {i} should be {ref}, got {entry}")
-    return _one(None)
-
-
-def _cmp_norm_axes(sol, got, args):
-    out = []
-    for key, ref_key in (("batch_norm", "batch_norm_axes"), ("layer_norm", "layer_norm_axes")):
-        try:
-            axes = _key(got, key)
-            if not isinstance(axes, list) or not all(
-                    isinstance(a, int) and not isinstance(a, bool) for a in axes):
-                raise Mismatch(f"{key} should be a list of integer axes, got {_kind(axes)}")
-            want = sorted(sol[ref_key])
-            out.append(None if sorted(axes) == want else
-                       f"{key} should average over axes {want} of layout "
-                       f"{args['layout']}, got {sorted(axes)}")
-        except Mismatch as exc:
-            out.append(str(exc))
-    return out
-
-
-def _extra_meanonly(rng):
-    from .. import registry
-    params = registry.get("hw2.q4").sample(rng)
-    return [("batch of one", {**params, "dy": params["dy"][:1]})]
-
-
-def _cmp_meanonly(sol, got, args):
-    return _one(_close(sol["dx"], got))
-
-
-def _diag_meanonly(sol, got, args):
-    try:
-        if _close([args["gamma"] * g for g in args["dy"]], got) is None and len(args["dy"]) > 0:
-            return "this is gamma*g_i: the batch mean also depends on x_i, subtract gamma*mean(g)"
-    except Mismatch:
-        pass
-    return None
-
-
-def _cmp_meanonly_formula(sol, got, args):
-    sp = _sympy()
-    names = _symbols("gamma", "g_i", "gbar", "g", "S", "n")
-    mean = sp.Function("mean")
-    names["mean"] = mean
-
-    def normal(expr):
-        # mean(g), S/n and gbar all name the batch average of the g_j.
-        return expr.subs(mean(names["g"]), names["gbar"]).subs(
-            names["S"], names["n"] * names["gbar"])
-
-    try:
-        student = normal(parse_formula(got, names))
-    except Mismatch as exc:
-        return _one(str(exc))
-    reference = normal(parse_formula(sol["formula"], names))
-    points = [{"gamma": 1.5, "g_i": 0.5, "gbar": 0.40625, "n": 4, "g": 0.1},
-              {"gamma": -2.0, "g_i": 3.0, "gbar": -1.25, "n": 7, "g": 0.3}]
-    ok, detail = _equivalent(student, reference, points)
-    return _one(None if ok else f"not dL/dx_i: {detail}")
-
-
-def _cmp_separable(sol, got, args):
-    return _per_key(_exact, sol, got, ("standard", "depthwise", "pointwise", "separable"))
-
-
-def _cmp_dropout(sol, got, args):
-    return _per_key(_close, sol, got,
-                    ("expected_loss", "ridge_weights", "X_tilde", "effective_column_norms"))
-
-
-# ---- homework 3 ------------------------------------------------------------
-def _args_dilated(params, rng):
-    k = 2 if rng is None else int(rng.integers(1, 7))
-    return {"kernel_size": params["kernel_size"], "dilation": params["dilation"],
-            "stride": params["stride"], "k": k}
-
-
-def _params_dilated(args):
-    return {"kernel_size": args["kernel_size"], "dilation": args["dilation"],
-            "stride": args["stride"], "convention": "zeros"}
-
-
-def _dilated_indices(sol, args):
-    start = 1 + args["stride"] * (args["k"] - 1)
-    return [start + off for off in sol["tap_offsets"]]
-
-
-def _cmp_dilated(sol, got, args):
-    return _one(_exact(_dilated_indices(sol, args), got))
-
-
-def _diag_dilated(sol, got, args):
-    d, s, k = args["dilation"], args["stride"], args["k"]
-    start = 1 + s * (k - 1)
-    for spacing, hint in ((d, f"taps are {d} apart: dilation {d} inserts {d} zeros, "
-                              f"so taps are dilation + 1 = {d + 1} apart"),
-                          (d + 2, f"taps are {d + 2} apart: dilation {d} inserts {d} zeros, "
-                                  f"so taps are dilation + 1 = {d + 1} apart")):
-        wrong = [start + j * spacing for j in range(args["kernel_size"])]
-        try:
-            if spacing >= 1 and _exact(wrong, got) is None:
-                return hint
-        except Mismatch:
-            return None
-    return None
-
-
-def _args_rf(params, rng):
-    return {k: params[k] for k in ("kernel_sizes", "strides", "dilations")}
-
-
-def _params_rf(args):
-    return {**args, "convention": "zeros"}
-
-
-def _cmp_conv1d(sol, got, args):
-    want = [[r["weights"], r["biases"]] for r in sol["layers"]]
-    return _one(_exact(want, got))
-
-
-def _cmp_bottleneck(sol, got, args):
-    return _per_key(_exact, sol, got, ("sequences", "total"))
-
-
-_ATTENTION_POINTS = [(64, 10), (1, 1), (3, 7), (10, 2), (5, 33)]
-
-
-def _cmp_attention_formulas(sol, got, args):
-    from .. import registry
-    names = _symbols("D", "N")
-    problem = registry.get("hw3.q6")
-    refs = [(d, n, problem.solve({"d": d, "n": n})) for d, n in _ATTENTION_POINTS]
-    out = []
-    for key in ("attention_weights", "attention_biases", "dense_weights", "dense_biases"):
-        part, sub = key.split("_")
-        try:
-            student = parse_formula(_key(got, key), names)
-            msg = None
-            for d, n, ref in refs:
-                value = student.evalf(30, subs={names["D"]: d, names["N"]: n})
-                want = ref[part][sub]
-                if not value.is_number or abs(complex(value) - want) > FORMULA_RTOL * max(1, want):
-                    msg = f"at D={d}, N={n} it gives {_fmt_c(complex(value)) if value.is_number else value}, expected {want}"
-                    break
-            out.append(msg)
-        except Mismatch as exc:
-            out.append(str(exc))
-    return out
-
-
-def _cmp_equivariance(sol, got, args):
-    out = []
-    for key in ("max_abs_diff", "max_abs_diff_with_positional_encoding"):
-        try:
-            value = _as_number(_key(got, key), key)
-            want = sol[key]
-            if key == "max_abs_diff":
-                # rounding noise: both must be (numerically) zero
-                ok = abs(value) <= 1e-9
-                out.append(None if ok else f"should be 0 up to rounding (below 1e-9), got {_fmt(value)}")
-            else:
-                out.append(_close(want, value))
-        except Mismatch as exc:
-            out.append(str(exc))
-    for key in ("equivariant", "equivariant_with_positional_encoding"):
-        try:
-            value = _key(got, key)
-            if not isinstance(value, bool):
-                raise Mismatch(f"should be True or False, got {_kind(value)}")
-            out.append(None if value == sol[key] else f"should be {sol[key]}, got {value}")
-        except Mismatch as exc:
-            out.append(str(exc))
-    return out
-
-
-def _cmp_density(sol, got, args):
-    from .. import registry
-    names = _symbols("x")
-    try:
-        student = parse_formula(got, names)
-    except Mismatch as exc:
-        return _one(str(exc))
-    reference = parse_formula(sol["expr"], names)
-    xs = list(registry.get("hw3.q8").defaults["x"]) + [0.03, 0.37, 0.61, 0.97]
-    ok, detail = _equivalent(student, reference, [{"x": x} for x in xs])
-    return _one(None if ok else f"not the density of sigmoid(z): {detail}")
-
-
-def _cmp_epochs(sol, got, args):
-    return _one(_close(sol, _as_number(got, "the number of epochs")))
-
-
-def _cmp_momentum(sol, got, args):
-    return _one(_close(sol["weights"], got))
-
-
-# ---- homework 4 ------------------------------------------------------------
-def _args_mlp(params, rng):
-    from .. import registry
-    inputs = registry.get("hw4.q1").solve(params)["inputs"]
-    return {k: inputs[k] for k in ("X", "W_h", "b_h", "W_o", "b_o")}
-
-
-def _params_mlp(args):
-    return {"m": len(args["X"]), "seed": 0, "output_relu": True, **args}
-
-
-def _cmp_mlp(sol, got, args):
-    return _one(_close(sol["Y"], got))
-
-
-def _diag_mlp(sol, got, args):
-    from .. import mlp
-    try:
-        linear = mlp.mlp_forward(args["X"], args["W_h"], args["b_h"], args["W_o"], args["b_o"],
-                                 output_relu=False)
-        if not np.allclose(linear, sol["Y"]) and _close(linear, got) is None:
-            return "the output layer also applies ReLU (every neuron uses ReLU)"
-    except Exception:
-        pass
-    return None
-
-
-def _args_shapes(params, rng):
-    return {"m": params["m"]}
-
-
-def _params_shapes(args):
-    return {"m": args["m"]}
-
-
-_SHAPE_KEYS = ("X", "W_h", "b_h", "W_o", "b_o", "Y")
-
-
-def _cmp_shapes(sol, got, args):
-    return _per_key(_exact, sol["shapes"], got, _SHAPE_KEYS)
-
-
-def _cmp_same_stack(sol, got, args):
-    layers = sol["layers"]
-    return _parts(
-        lambda: _exact([layer["params"] for layer in layers], _key(got, "params"), "params per layer"),
-        lambda: _exact([layer["output"] for layer in layers], _key(got, "outputs"), "output shapes"),
-        lambda: _exact(sol["total"], _key(got, "total")))
-
-
-def _cmp_bn_backward(sol, got, args):
-    return _per_key(_close, sol, got, ("dx", "dgamma", "dbeta"))
-
-
-def _diag_bn_backward(sol, got, args):
-    try:
-        x = np.asarray(args["x"], dtype=np.float64)
-        g = np.asarray(args["dy"], dtype=np.float64)
-        m = x.shape[0]
-        if m < 2:
-            return None
-        gamma, eps = np.asarray(args["gamma"], dtype=np.float64), float(args.get("eps", 1e-5))
-        var = x.var(axis=0, ddof=1)  # the unbiased estimator: the known mistake
-        xhat = (x - x.mean(axis=0)) / np.sqrt(var + eps)
-        if _close((g * xhat).sum(axis=0), _key(got, "dgamma")) is None:
-            return ("it matches the unbiased variance (divide by m - 1); batch norm uses "
-                    "the biased batch variance (divide by m)")
-    except Exception:
-        pass
-    return None
-
-
-def _cmp_lenet(sol, got, args):
-    return _parts(
-        lambda: _exact([layer["params"] for layer in sol["layers"]], _key(got, "layers"),
-                       "params per layer"),
-        lambda: _exact(sol["total"], _key(got, "total")))
-
-
-SPECS: dict[str, Spec] = {
-    # homework 1
-    "hw1.p1": Spec("hw1.p1", "function", "ema_debiased", _cmp_ema, diagnose=_diag_ema),
-    "hw1.p2": Spec("hw1.p2", "function", "shift_check", _cmp_shift,
-                   checks=("conv_of_shifted", "shifted_conv")),
-    "hw1.p3a": Spec("hw1.p3a", "value", "param_formulas", _cmp_conv_dense,
-                    checks=("conv", "dense")),
-    "hw1.p3b": Spec("hw1.p3b", "function", "positional_encoding", _cmp_array),
-    "hw1.p4_layers": Spec("hw1.p4", "function", "eurosat_cnn_summary", _cmp_eurosat_layers,
-                          checks=("params", "outputs", "total", "total_bn")),
-    # graded from the saved file by hwlib.train.grade_trained_model (no compare needed)
-    "hw1.p4": Spec("hw1.p4", "model_file", "eurosat_model.pt", _cmp_array,
-                   value_label="eurosat_model.pt"),
-    # homework 2
-    "hw2.q2b": Spec("hw2.q2b", "function", "filter_from_output", _cmp_array,
-                    accept=_accept_filter, diagnose=_diag_filter),
-    "hw2.q2c": Spec("hw2.q2c", "function", "transpose_conv2d", _cmp_array),
-    "hw2.q2c_1d": Spec("hw2.q2c_1d", "function", "transpose_conv1d_symbolic", _cmp_symbolic_list),
-    "hw2.q3": Spec("hw2.q3", "function", "norm_axes", _cmp_norm_axes,
-                   checks=("batch_norm", "layer_norm")),
-    "hw2.q4": Spec("hw2.q4", "function", "meanonly_bn_backward", _cmp_meanonly,
-                   extra=_extra_meanonly, diagnose=_diag_meanonly),
-    "hw2.q4_formula": Spec("hw2.q4", "value", "meanonly_bn_formula", _cmp_meanonly_formula),
-    "hw2.q5": Spec("hw2.q5", "function", "separable_params", _cmp_separable,
-                   checks=("standard", "depthwise", "pointwise", "separable")),
-    "hw2.q6": Spec("hw2.q6", "function", "dropout_ridge", _cmp_dropout,
-                   checks=("expected_loss", "ridge_weights", "X_tilde", "effective_column_norms")),
-    # homework 3
-    "hw3.q1": Spec("hw3.q1", "function", "dilated_input_indices", _cmp_dilated,
-                   make_args=_args_dilated, to_params=_params_dilated, diagnose=_diag_dilated),
-    "hw3.q2": Spec("hw3.q2", "function", "receptive_field", _cmp_exact,
-                   make_args=_args_rf, to_params=_params_rf),
-    "hw3.q3": Spec("hw3.q3", "function", "conv1d_params", _cmp_conv1d),
-    "hw3.q4": Spec("hw3.q4", "function", "bn_relu_conv_params", _cmp_exact),
-    "hw3.q5": Spec("hw3.q5", "function", "count_params_bottleneck", _cmp_bottleneck,
-                   checks=("sequences", "total")),
-    "hw3.q6": Spec("hw3.q6", "value", "attention_param_formulas", _cmp_attention_formulas,
-                   checks=("attention_weights", "attention_biases", "dense_weights",
-                           "dense_biases")),
-    "hw3.q7": Spec("hw3.q7", "function", "equivariance_gaps", _cmp_equivariance,
-                   checks=("max_abs_diff", "max_abs_diff_with_positional_encoding",
-                           "equivariant", "equivariant_with_positional_encoding")),
-    "hw3.q8": Spec("hw3.q8", "value", "p_x", _cmp_density),
-    "hw3.q9": Spec("hw3.q9", "function", "epochs", _cmp_epochs),
-    "hw3.q10": Spec("hw3.q10", "function", "momentum_weights", _cmp_momentum),
-    # homework 4
-    "hw4.q1_shapes": Spec("hw4.q1", "function", "network_shapes", _cmp_shapes,
-                          checks=_SHAPE_KEYS, make_args=_args_shapes, to_params=_params_shapes),
-    "hw4.q1": Spec("hw4.q1", "function", "relu_network", _cmp_mlp, make_args=_args_mlp,
-                   to_params=_params_mlp, diagnose=_diag_mlp),
-    "hw4.q2": Spec("hw4.q2", "function", "same_conv_stack", _cmp_same_stack,
-                   checks=("params", "outputs", "total")),
-    "hw4.q3": Spec("hw4.q3", "function", "bn_backward", _cmp_bn_backward,
-                   checks=("dx", "dgamma", "dbeta"), diagnose=_diag_bn_backward),
-    "hw4.q4": Spec("hw4.q4", "function", "lenet5_params", _cmp_lenet,
-                   checks=("layers", "total")),
-}
+SPECS: dict[str, Spec] = specs()
 
 
 # ============================================================ manifest
@@ -1013,7 +316,8 @@ def _score_model_file(spec: Spec, outputs: list) -> tuple[float, list[str]]:
                         "instructor installs the `train` extra (pip install 'hwlib[train]') "
                         "and grades again with --force") from exc
     try:
-        fraction, message = grade_trained_model(path)
+        kwargs = {"thresholds": spec.thresholds} if spec.thresholds else {}
+        fraction, message = grade_trained_model(path, **kwargs)
     except DatasetError as exc:
         raise NotGraded(f"{name}: not graded yet: the grader has no EuroSAT test set "
                         "(python -m hwlib data fetch eurosat --to DIR, then HWLIB_DATA=DIR "
@@ -1139,7 +443,7 @@ def check(problem_id: str, namespace, rng=None) -> float:
     try:
         for line in messages:
             print(line)
-        print(f"{problem_id}: {earned:g} of {points:g} points")
+        print(f"{entry.get('label', problem_id)}: {earned:g} of {points:g} points")
     except BaseException:
         pass
     return earned

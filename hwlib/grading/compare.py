@@ -1,0 +1,324 @@
+"""Comparison primitives of the checkers: numbers, arrays, dicts and formulas.
+
+Every problem's ``check.py`` (``hwlib/problems/<slug>/check.py``) builds its
+comparison from these: ``_close`` (floats under RTOL/ATOL), ``_exact``
+(integers), ``_per_key``/``_parts`` (one check per key or part), ``_key``
+(a dict entry with a message when missing), and ``parse_formula`` with
+``_equivalent`` for formula strings (sympy, never ``eval``). A failed
+comparison is a message string; ``None`` means correct. ``Mismatch`` carries a
+message for an answer that does not even have the expected form.
+"""
+from __future__ import annotations
+
+import json
+import math
+import re
+import warnings
+from fractions import Fraction
+from typing import Any, Callable
+
+import numpy as np
+
+__all__ = ["Mismatch", "RTOL", "ATOL", "FORMULA_RTOL", "MAX_FORMULA_CHARS", "MAX_WRONG_ENTRIES",
+           "_fmt", "_short", "_kind", "_index", "_shape", "_as_number", "_as_array",
+           "_wrong_entries", "_close", "_exact", "_parts", "_per_key", "_key", "_sympy",
+           "_functions", "parse_formula", "_guard_formula", "_equivalent", "_point", "_fmt_c",
+           "_symbols", "_identity_args", "_one", "_cmp_array", "_cmp_exact"]
+
+RTOL = 1e-6           # relative tolerance for real-valued answers
+ATOL = 1e-9           # absolute tolerance (answers that should be 0)
+FORMULA_RTOL = 1e-9   # two formulas agree at a sample point to this relative error
+MAX_FORMULA_CHARS = 500
+MAX_WRONG_ENTRIES = 3      # wrong entries named in one message
+
+
+class Mismatch(Exception):
+    """An answer that does not have the expected form (message says what is wrong)."""
+
+
+# ============================================================ formatting
+def _fmt(v: Any) -> str:
+    """A number as a student would write it (6 significant digits)."""
+    if isinstance(v, (bool, np.bool_)):
+        return str(bool(v))
+    if isinstance(v, (int, np.integer)):
+        return str(int(v))
+    if isinstance(v, (float, np.floating)):
+        v = float(v)
+        if math.isfinite(v) and v == round(v) and abs(v) < 1e15:
+            return str(int(round(v)))
+        return f"{v:.6g}"
+    return _short(v)
+
+
+def _short(v: Any, limit: int = 60) -> str:
+    """A value shortened for a message."""
+    try:
+        text = json.dumps(v) if not isinstance(v, str) else repr(v)
+    except (TypeError, ValueError):
+        text = repr(v)
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+def _kind(v: Any) -> str:
+    """What a value is, in words."""
+    if v is None:
+        return "None"
+    if isinstance(v, bool):
+        return "a bool"
+    if isinstance(v, (int, float)):
+        return f"the number {_fmt(v)}"
+    if isinstance(v, str):
+        return f"the string {_short(v, 40)}"
+    if isinstance(v, list):
+        return f"a list of length {len(v)}"
+    if isinstance(v, dict):
+        return "a dict with keys " + ", ".join(sorted(map(str, v)))[:80]
+    return type(v).__name__
+
+
+def _index(i: tuple) -> str:
+    return str(i[0]) if len(i) == 1 else "(" + ",".join(str(int(k)) for k in i) + ")"
+
+
+def _shape(a: np.ndarray) -> str:
+    return "a scalar" if a.ndim == 0 else "(" + ", ".join(map(str, a.shape)) + \
+        ("," if a.ndim == 1 else "") + ")"
+
+
+# ============================================================ comparisons
+def _as_number(v: Any, what: str) -> float:
+    """A real number from an answer (ints, floats, numeric strings such as '3/2')."""
+    if isinstance(v, bool) or v is None:
+        raise Mismatch(f"{what} should be a number, got {_kind(v)}")
+    if isinstance(v, (int, float)):
+        return float(v)
+    if isinstance(v, str):
+        try:
+            return float(Fraction(v.strip()))
+        except (ValueError, ZeroDivisionError):
+            pass
+    if isinstance(v, list) and len(v) == 1:
+        return _as_number(v[0], what)
+    raise Mismatch(f"{what} should be a number, got {_kind(v)}")
+
+
+def _as_array(v: Any, what: str) -> np.ndarray:
+    """A float array from nested lists of numbers."""
+    if isinstance(v, (str, dict)) or v is None:
+        raise Mismatch(f"{what} should be an array of numbers, got {_kind(v)}")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            a = np.asarray(v, dtype=np.float64)
+    except (TypeError, ValueError, OverflowError):
+        raise Mismatch(f"{what} should be a (rectangular) array of numbers, "
+                       f"got {_short(v)}") from None
+    return a
+
+
+def _wrong_entries(prefix: str, e: np.ndarray, g: np.ndarray, bad: np.ndarray) -> str:
+    """The message naming the first MAX_WRONG_ENTRIES entries where ``bad`` is set."""
+    if e.ndim == 0:
+        return f"{prefix}should be {_fmt(e.item())}, got {_fmt(g.item())}"
+    wrong = [tuple(int(k) for k in i) for i in zip(*np.nonzero(bad))]
+    parts = [f"entry {_index(i)} should be {_fmt(e[i].item())}, got {_fmt(g[i].item())}"
+             for i in wrong[:MAX_WRONG_ENTRIES]]
+    more = f" (and {len(wrong) - MAX_WRONG_ENTRIES} more wrong)" if len(wrong) > MAX_WRONG_ENTRIES else ""
+    return prefix + "; ".join(parts) + more
+
+
+def _close(expected: Any, got: Any, what: str = "", rtol: float = RTOL,
+           atol: float = ATOL) -> str | None:
+    """None when got matches expected entrywise, else a message naming wrong entries."""
+    e = np.asarray(expected, dtype=np.float64)
+    g = _as_array(got, what or "the answer")
+    prefix = f"{what}: " if what else ""
+    if e.ndim == 0 and g.size == 1:
+        g = g.reshape(())
+    if g.shape != e.shape:
+        return f"{prefix}shape should be {_shape(e)}, got {_shape(g)}"
+    bad = ~np.isfinite(g) | ~np.isclose(g, e, rtol=rtol, atol=atol)
+    if not bad.any():
+        return None
+    return _wrong_entries(prefix, e, g, bad)
+
+
+def _exact(expected: Any, got: Any, what: str = "") -> str | None:
+    """None when got equals the integer (or nested list of integers) expected."""
+    e = np.asarray(expected)
+    g = _as_array(got, what or "the answer")
+    prefix = f"{what}: " if what else ""
+    if e.ndim == 0 and g.size == 1:
+        g = g.reshape(())
+    if g.shape != e.shape:
+        if e.ndim == 0:
+            return f"{prefix}should be the single number {_fmt(e.item())}, got {_short(got)}"
+        return f"{prefix}shape should be {_shape(e)}, got {_shape(g)}"
+    bad = ~np.isfinite(g) | (g != e)
+    if not bad.any():
+        return None
+    return _wrong_entries(prefix, e, g, bad)
+
+
+def _parts(*checks: Callable[[], str | None]) -> list[str | None]:
+    """Run each part's check (None or a message); a Mismatch becomes that part's message."""
+    out = []
+    for check in checks:
+        try:
+            out.append(check())
+        except Mismatch as exc:
+            out.append(str(exc))
+    return out
+
+
+def _per_key(compare, expected: dict, got: Any, keys) -> list[str | None]:
+    """One check per key: compare(expected[key], got[key])."""
+    return _parts(*(lambda k=k: compare(expected[k], _key(got, k)) for k in keys))
+
+
+def _key(got: Any, key: str) -> Any:
+    """got[key] for a dict answer, with a message when it is missing."""
+    if not isinstance(got, dict):
+        raise Mismatch(f"should be a dict with the key {key!r}, got {_kind(got)}")
+    if key not in got:
+        raise Mismatch(f"the dict has no key {key!r} (keys: {', '.join(sorted(got)) or 'none'})")
+    return got[key]
+
+
+# ============================================================ formulas (sympy)
+_FORMULA_CHARS = re.compile(r"^[A-Za-z0-9_+\-*/^().,\s]*$")
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_MAX_LITERAL = 10 ** 9
+
+
+def _sympy():
+    import sympy
+    return sympy
+
+
+def _functions() -> dict:
+    sp = _sympy()
+    return {"exp": sp.exp, "log": sp.log, "ln": sp.log, "sqrt": sp.sqrt, "pi": sp.pi,
+            "E": sp.E, "Abs": sp.Abs, "abs": sp.Abs}
+
+
+def parse_formula(text: Any, names: dict[str, Any]):
+    """Parse a student's formula string into a sympy expression, safely.
+
+    Only the characters of arithmetic, the identifiers in ``names`` and a few
+    functions (exp, log, sqrt, pi, E, Abs) are allowed; ``^`` means power.
+    Exponents may not contain further powers (no ``9**9**9``). Raises Mismatch
+    with a message the student can act on.
+    """
+    sp = _sympy()
+    from sympy.parsing.sympy_parser import convert_xor, parse_expr, standard_transformations
+
+    if not isinstance(text, str):
+        raise Mismatch(f"should be a formula written as a string, got {_kind(text)}")
+    if not text.strip():
+        raise Mismatch("the formula is empty")
+    if len(text) > MAX_FORMULA_CHARS:
+        raise Mismatch(f"the formula is longer than {MAX_FORMULA_CHARS} characters")
+    if not _FORMULA_CHARS.match(text):
+        bad = sorted({c for c in text if not _FORMULA_CHARS.match(c)})
+        raise Mismatch(f"the formula contains characters that are not allowed: {' '.join(bad)}")
+    funcs = _functions()
+    unknown = sorted(set(_IDENTIFIER.findall(text)) - set(names) - set(funcs))
+    if unknown:
+        raise Mismatch(f"unknown name(s) {', '.join(unknown)} in the formula; "
+                       f"use only {', '.join(sorted(names))}")
+    local = {**funcs, **names}
+    safe_globals = {"__builtins__": {}, "Integer": sp.Integer, "Float": sp.Float,
+                    "Rational": sp.Rational, "Symbol": sp.Symbol, "Add": sp.Add,
+                    "Mul": sp.Mul, "Pow": sp.Pow}
+    transformations = standard_transformations + (convert_xor,)
+    try:
+        raw = parse_expr(text, local_dict=dict(local), global_dict=dict(safe_globals),
+                         transformations=transformations, evaluate=False)
+    except Exception:
+        raise Mismatch(f"could not read the formula {_short(text, 50)} "
+                       "(write it like 3*D**2 + 3*D)") from None
+    _guard_formula(raw)
+    try:
+        expr = parse_expr(text, local_dict=dict(local), global_dict=dict(safe_globals),
+                          transformations=transformations, evaluate=True)
+    except Exception:
+        raise Mismatch(f"could not evaluate the formula {_short(text, 50)}") from None
+    if not isinstance(expr, sp.Expr):
+        raise Mismatch(f"the formula {_short(text, 50)} is not a single expression")
+    return expr
+
+
+def _guard_formula(expr) -> None:
+    """Reject formulas whose evaluation could explode (huge literals, towers of powers)."""
+    sp = _sympy()
+    for node in sp.preorder_traversal(expr):
+        if isinstance(node, sp.Integer) and abs(int(node)) > _MAX_LITERAL:
+            raise Mismatch("the formula contains a number that is too large")
+        if isinstance(node, sp.Pow):
+            exp = node.exp
+            if exp.is_Number and abs(float(exp)) > 100:
+                raise Mismatch("the formula contains an exponent larger than 100")
+            for inner in sp.preorder_traversal(exp):
+                if isinstance(inner, sp.Pow) and not (inner.exp == -1):
+                    raise Mismatch("powers inside exponents are not accepted; simplify the formula")
+
+
+def _equivalent(student, reference, points: list[dict]) -> tuple[bool, str]:
+    """Whether two sympy expressions are equal: exactly after expand, or at all points.
+
+    Returns (ok, detail); on a mismatch the detail names the first point where
+    they differ and both values there.
+    """
+    sp = _sympy()
+    try:
+        if sp.expand(student - reference) == 0:
+            return True, ""
+    except Exception:
+        pass
+    for pt in points:
+        subs = {sp.Symbol(k) if isinstance(k, str) else k: v for k, v in pt.items()}
+        try:
+            got = complex(student.evalf(30, subs=subs))
+        except Exception:
+            return False, f"it cannot be evaluated at {_point(pt)}"
+        ref = complex(reference.evalf(30, subs=subs))
+        if not (math.isfinite(got.real) and math.isfinite(got.imag)) or \
+                abs(got - ref) > FORMULA_RTOL * max(1.0, abs(ref)):
+            return False, f"at {_point(pt)} it gives {_fmt_c(got)}, expected {_fmt_c(ref)}"
+    return True, ""
+
+
+def _point(pt: dict) -> str:
+    return ", ".join(f"{k}={_fmt(v)}" for k, v in pt.items())
+
+
+def _fmt_c(z: complex) -> str:
+    return _fmt(z.real) if abs(z.imag) < 1e-12 else f"{z.real:.6g}{z.imag:+.6g}i"
+
+
+def _symbols(*names: str) -> dict:
+    sp = _sympy()
+    return {n: sp.Symbol(n) for n in names}
+
+
+# ============================================================ the commonest checks
+def _identity_args(params, rng):
+    """The student's function is called with the problem's parameters as they are."""
+    return dict(params)
+
+
+def _one(msg: str | None) -> list:
+    """One check: its message (None = correct) as the list a compare returns."""
+    return [msg]
+
+
+def _cmp_array(sol, got, args):
+    """compare(): the answer is the reference array, entrywise to RTOL/ATOL."""
+    return _one(_close(sol, got))
+
+
+def _cmp_exact(sol, got, args):
+    """compare(): the answer is the reference integer(s), exactly."""
+    return _one(_exact(sol, got))

@@ -1,0 +1,1 @@
+"""Problem folder attention_equivariance_gaps: see problem.yaml and statement.md."""

@@ -1,0 +1,1 @@
+"""Problem folder attention_vs_dense_params: see problem.yaml and statement.md."""

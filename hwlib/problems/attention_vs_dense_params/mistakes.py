@@ -1,0 +1,16 @@
+"""Known wrong answers of attention_vs_dense_params (hw3.q6); the format: docs/add-a-problem.md."""
+from fractions import Fraction
+
+MISTAKES = [
+    {
+        "name": "bias_per_token",
+        "score": Fraction(3, 4),
+        "phrase": "attention_biases: at D=",
+        "why": ('One bias per token and projection (3*D*N) instead of one per output feature '
+                '(3*D): only the attention biases are wrong.'),
+        "code": '''\
+attention_param_formulas = {"attention_weights": "3*D**2", "attention_biases": "3*D*N",
+                            "dense_weights": "(D*N)**2", "dense_biases": "D*N"}
+''',
+    },
+]

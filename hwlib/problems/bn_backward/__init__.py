@@ -1,0 +1,1 @@
+"""Problem folder bn_backward: see problem.yaml and statement.md."""

@@ -1,0 +1,1 @@
+"""Problem folder bn_backward_derivation: see problem.yaml and statement.md."""

@@ -1,0 +1,1 @@
+"""Problem folder bottleneck_params: see problem.yaml and statement.md."""

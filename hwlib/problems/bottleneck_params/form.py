@@ -1,0 +1,3 @@
+_b = count_params_bottleneck({{ c_outer }}, {{ c_inner }})
+assert isinstance(_b, dict) and len(_b["sequences"]) == 3 and "total" in _b, "sequences (3 counts) and total"
+print("form ok")

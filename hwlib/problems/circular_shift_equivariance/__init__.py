@@ -1,0 +1,1 @@
+"""Problem folder circular_shift_equivariance: see problem.yaml and statement.md."""

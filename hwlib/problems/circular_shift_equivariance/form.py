@@ -1,0 +1,5 @@
+import numpy as np
+_out = shift_check({{ f }}, {{ h }}, {{ a }})
+assert isinstance(_out, dict) and set(_out) >= {"conv_of_shifted", "shifted_conv"}, "return a dict with both keys"
+assert np.shape(_out["conv_of_shifted"]) == ({{ f|length }},) and np.shape(_out["shifted_conv"]) == ({{ f|length }},)
+print("form ok")

@@ -1,0 +1,1 @@
+"""Problem folder conv1d_params: see problem.yaml and statement.md."""

@@ -1,0 +1,1 @@
+"""Problem folder conv_shift_proof: see problem.yaml and statement.md."""

@@ -1,0 +1,15 @@
+"""Known wrong answers of conv_vs_dense_params (hw1.p3a); the format: docs/add-a-problem.md."""
+from fractions import Fraction
+
+MISTAKES = [
+    {
+        "name": "dense_bias_forgotten",
+        "score": Fraction(1, 2),
+        "phrase": "dense: not the parameter count",
+        "why": ("The dense layer's biases are left out; the convolution count is right: 1 of 2 "
+                'checks.'),
+        "code": '''\
+param_formulas = {"conv": "C_out*(k**2*C_in + 1)", "dense": "H*W*C_out*H*W*C_in"}
+''',
+    },
+]

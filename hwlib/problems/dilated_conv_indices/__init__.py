@@ -1,0 +1,1 @@
+"""Problem folder dilated_conv_indices: see problem.yaml and statement.md."""

@@ -1,0 +1,1 @@
+"""Problem folder dropout_loss_derivation: see problem.yaml and statement.md."""

@@ -1,0 +1,1 @@
+"""Problem folder dropout_ridge: see problem.yaml and statement.md."""

@@ -1,0 +1,1 @@
+"""Problem folder ema_debiased: see problem.yaml and statement.md."""

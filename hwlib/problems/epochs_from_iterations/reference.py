@@ -1,0 +1,14 @@
+"""Reference: Epochs covered by a number of SGD iterations."""
+from hwlib import optim
+
+# The parameters of the statement: the one place these numbers are typed.
+DEFAULTS = {"iterations": 1000, "dataset_size": 100, "batch_size": 20, "drop_last": False}
+
+
+def sample(rng):
+    return {"iterations": int(rng.integers(1, 5000)), "dataset_size": int(rng.integers(10, 1000)),
+            "batch_size": int(rng.integers(1, 64)), "drop_last": bool(rng.integers(0, 2))}
+
+
+def solve(iterations, dataset_size, batch_size, drop_last):
+    return optim.epochs_from_iterations(iterations, dataset_size, batch_size, drop_last)

@@ -1,0 +1,1 @@
+"""Problem folder eurosat_cnn_layers: see problem.yaml and statement.md."""

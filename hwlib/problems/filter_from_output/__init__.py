@@ -1,0 +1,1 @@
+"""Problem folder filter_from_output: see problem.yaml and statement.md."""

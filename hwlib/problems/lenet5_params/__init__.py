@@ -1,0 +1,1 @@
+"""Problem folder lenet5_params: see problem.yaml and statement.md."""

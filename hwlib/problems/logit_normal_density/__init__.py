@@ -1,0 +1,1 @@
+"""Problem folder logit_normal_density: see problem.yaml and statement.md."""

@@ -1,0 +1,3 @@
+### BEGIN SOLUTION
+meanonly_bn_formula = "gamma*(g_i - gbar)"
+### END SOLUTION

@@ -1,0 +1,1 @@
+"""Problem folder mlp_shapes: see problem.yaml and statement.md."""

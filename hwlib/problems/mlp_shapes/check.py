@@ -1,0 +1,21 @@
+"""Check of hw4.q1_shapes: how the answer is compared, and the known mistakes it names."""
+
+from hwlib.grading.compare import _exact, _per_key
+
+
+def make_args(params, rng):
+    return {"m": params["m"]}
+
+
+def to_params(args):
+    return {"m": args["m"]}
+
+
+_SHAPE_KEYS = ("X", "W_h", "b_h", "W_o", "b_o", "Y")
+
+
+def compare(sol, got, args):
+    return _per_key(_exact, sol["shapes"], got, _SHAPE_KEYS)
+
+
+CHECKS = _SHAPE_KEYS

@@ -1,0 +1,3 @@
+_s = network_shapes({{ m }})
+assert isinstance(_s, dict) and set(_s) >= {"X", "W_h", "b_h", "W_o", "b_o", "Y"}, "a dict with the six shapes"
+print("form ok")

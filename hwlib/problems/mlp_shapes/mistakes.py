@@ -1,0 +1,17 @@
+"""Known wrong answers of mlp_shapes (hw4.q1_shapes); the format: docs/add-a-problem.md."""
+from fractions import Fraction
+
+MISTAKES = [
+    {
+        "name": "column_biases",
+        "score": Fraction(2, 3),
+        "phrase": "b_h: entry 0 should be 1",
+        "why": ('Biases written as column vectors (50, 1) and (3, 1): the two bias shapes are '
+                'wrong, the other four right, in every case.'),
+        "code": '''\
+def network_shapes(m):
+    return {"X": (m, 10), "W_h": (10, 50), "b_h": (50, 1), "W_o": (50, 3), "b_o": (3, 1),
+            "Y": (m, 3)}
+''',
+    },
+]

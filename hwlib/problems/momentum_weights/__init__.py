@@ -1,0 +1,1 @@
+"""Problem folder momentum_weights: see problem.yaml and statement.md."""

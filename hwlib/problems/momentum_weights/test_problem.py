@@ -1,0 +1,9 @@
+"""Tests of momentum_weights (hw3.q10) beyond the shared ones in tests/test_problems.py."""
+from hwlib.problems.testing import assert_full_marks
+
+ID = "hw3.q10"
+
+
+def test_solution_passes_every_check():
+    """Does the notebook's solution (solution.py, run without hwlib) earn full marks?"""
+    assert_full_marks(ID)

@@ -1,0 +1,1 @@
+"""Problem folder norm_axes: see problem.yaml and statement.md."""

@@ -1,0 +1,22 @@
+"""Check of hw2.q3: how the answer is compared, and the known mistakes it names."""
+
+from hwlib.grading.compare import Mismatch, _key, _kind
+
+CHECKS = ("batch_norm", "layer_norm")
+
+
+def compare(sol, got, args):
+    out = []
+    for key, ref_key in (("batch_norm", "batch_norm_axes"), ("layer_norm", "layer_norm_axes")):
+        try:
+            axes = _key(got, key)
+            if not isinstance(axes, list) or not all(
+                    isinstance(a, int) and not isinstance(a, bool) for a in axes):
+                raise Mismatch(f"{key} should be a list of integer axes, got {_kind(axes)}")
+            want = sorted(sol[ref_key])
+            out.append(None if sorted(axes) == want else
+                       f"{key} should average over axes {want} of layout "
+                       f"{args['layout']}, got {sorted(axes)}")
+        except Mismatch as exc:
+            out.append(str(exc))
+    return out

@@ -1,0 +1,1 @@
+"""Problem folder positional_encoding: see problem.yaml and statement.md."""

@@ -1,0 +1,1 @@
+"""Problem folder positional_information_essay: see problem.yaml and statement.md."""

@@ -1,0 +1,1 @@
+"""Problem folder receptive_field: see problem.yaml and statement.md."""

@@ -1,0 +1,113 @@
+"""Filling a problem folder's templates (statement.md, context.md, form.py, skeleton.py).
+
+Templates are Jinja2 with ``StrictUndefined`` (a misspelt name fails the
+build). They see the problem's parameters by name (``{{ x }}``, written as
+Python/JSON literals: ``[1, 4, 0]``), ``params`` (all of them), ``answer``
+(the reference answer for them, computed only when used), the homework's
+``label``, ``number``, ``points`` and ``points_text``, and whatever the
+folder's check.py returns from ``template_values()``. Filters: ``num`` and
+``nums`` (numbers as in prose: 4 for 4.0), ``bmatrix`` (a LaTeX matrix) and
+``word`` (three for 3).
+"""
+from __future__ import annotations
+
+import json
+
+import jinja2
+
+from .. import registry
+from . import folders
+
+__all__ = ["context", "render", "ENV"]
+
+
+def _literal(value):
+    """How a parameter is written into a statement or a code cell: lists as [1, 2]."""
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+def _num(value) -> str:
+    """A number as in prose: 4 for 4.0, 0.9 for 0.9."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _nums(value) -> str:
+    """A (nested) list of numbers as in prose: [4, 6, 5] for [4.0, 6.0, 5.0]."""
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_nums(v) for v in value) + "]"
+    return _num(value)
+
+
+def _bmatrix(rows) -> str:
+    """A matrix as LaTeX: \\begin{bmatrix}1&2\\\\3&4\\end{bmatrix}."""
+    return ("\\begin{bmatrix}" + "\\\\".join("&".join(_num(v) for v in row) for row in rows)
+            + "\\end{bmatrix}")
+
+
+WORDS = "zero one two three four five six seven eight nine ten".split()
+
+
+def _word(n: int) -> str:
+    """Small counts in words: three for 3."""
+    return WORDS[n] if 0 <= n < len(WORDS) else str(n)
+
+
+ENV = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
+                         finalize=_literal, autoescape=False)
+ENV.filters.update(num=_num, nums=_nums, bmatrix=_bmatrix, word=_word)
+
+
+def context(folder, entry, params: dict | None = None) -> dict:
+    """What a folder's templates are filled with: its parameters (the defaults, or
+    ``params``, e.g. one student's draw from ``sample``), the reference answer for
+    them (``answer``), and the homework's label, number and points."""
+    ctx = {"label": entry.label, "number": entry.number, "points": entry.points,
+           "points_text": entry.points_text}
+    if folder.reference_slug:
+        problem = registry.get(folders()[folder.reference_slug].registry_id)
+        chosen = problem.params(params)
+        ctx.update(chosen)
+        ctx["params"] = chosen
+        ctx["answer"] = _Lazy(lambda: problem.solve(chosen))
+    check = folder.module("check")
+    if check is not None and hasattr(check, "template_values"):
+        ctx.update(check.template_values())
+    return ctx
+
+
+class _Lazy(dict):
+    """The reference answer, computed only when a template uses it."""
+
+    def __init__(self, solve):
+        super().__init__()
+        self._solve, self._done = solve, False
+
+    def _fill(self):
+        if not self._done:
+            value = self._solve()
+            self.update(value if isinstance(value, dict) else {"value": value})
+            self._done = True
+
+    def __getitem__(self, key):
+        self._fill()
+        return super().__getitem__(key)
+
+    def __getattr__(self, key):
+        if key.startswith("_"):
+            raise AttributeError(key)
+        self._fill()
+        return super().__getitem__(key)
+
+
+def render(folder, name: str, ctx: dict) -> str | None:
+    text = folder.file(name)
+    if text is None:
+        return None
+    try:
+        return ENV.from_string(text).render(**ctx)
+    except jinja2.TemplateError as exc:
+        raise SystemExit(f"{folder.path / name}: {exc}") from None

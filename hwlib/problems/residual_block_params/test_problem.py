@@ -1,0 +1,9 @@
+"""Tests of residual_block_params (hw3.q4) beyond the shared ones in tests/test_problems.py."""
+from hwlib.problems.testing import assert_full_marks
+
+ID = "hw3.q4"
+
+
+def test_solution_passes_every_check():
+    """Does the notebook's solution (solution.py, run without hwlib) earn full marks?"""
+    assert_full_marks(ID)

@@ -1,0 +1,1 @@
+"""Problem folder separable_conv_params: see problem.yaml and statement.md."""

@@ -1,0 +1,3 @@
+_p = separable_params({{ c_in }}, {{ c_out }}, {{ kernel_size }})
+assert isinstance(_p, dict) and set(_p) >= {"standard", "depthwise", "pointwise", "separable"}, "return a dict with the four counts"
+print("form ok")

@@ -1,0 +1,19 @@
+"""Known wrong answers of separable_conv_params (hw2.q5); the format: docs/add-a-problem.md."""
+from fractions import Fraction
+
+MISTAKES = [
+    {
+        "name": "forgot_pointwise",
+        "score": Fraction(3, 4),
+        "phrase": "separable: should be",
+        "why": ('The separable count leaves out the 1x1 convolution: standard, depthwise and '
+                'pointwise are right, separable is wrong on every case (c_out >= 1): 3 of 4 '
+                'checks.'),
+        "code": '''\
+def separable_params(c_in, c_out, kernel_size):
+    k2 = kernel_size ** 2
+    return {"standard": c_out * c_in * k2, "depthwise": c_in * k2,
+            "pointwise": c_in * c_out, "separable": c_in * k2}  # forgot the pointwise part
+''',
+    },
+]

@@ -1,0 +1,1 @@
+"""Problem folder transpose_conv_2d: see problem.yaml and statement.md."""
