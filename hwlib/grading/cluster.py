@@ -361,8 +361,8 @@ class DaskExecutor:
     feedback_jobs: client-side processes writing feedback (default: the
     engine's ``jobs``, at most 2).
     After a run, :attr:`stats` holds ``results`` (recorded), ``duplicates``
-    (results for an already recorded key, ignored) and ``workers`` (results per
-    worker).
+    (results for an already recorded key, ignored), ``workers`` (results per
+    worker) and ``worker_of`` (task key -> the worker whose result was recorded).
     """
 
     def __init__(self, cluster, feedback_jobs: int | None = None):
@@ -401,7 +401,8 @@ class DaskExecutor:
                  on_feedback, progress: bool, feedback_args: tuple[str, str]) -> None:
         from tqdm import tqdm
 
-        self.stats = {"results": 0, "duplicates": 0, "workers": collections.Counter()}
+        self.stats = {"results": 0, "duplicates": 0, "workers": collections.Counter(),
+                      "worker_of": {}}
         if not tasks:
             return
         release_text = Path(tasks[0]["release"]).read_text()
@@ -447,6 +448,7 @@ class DaskExecutor:
                 recorded.add(key)
                 self.stats["results"] += 1
                 self.stats["workers"][result.get("worker", "?")] += 1
+                self.stats["worker_of"][key] = result.get("worker", "?")
                 on_result(result)   # the gradebook write, here only
                 feedback.submit(result["student"])
                 drain_feedback(block=False)
@@ -529,7 +531,8 @@ class LocalProcessCluster:
              "--no-dashboard"], "scheduler")
         for _ in range(self.n):
             self.add_worker()
-        self.wait_for_workers(self.n, timeout)
+        if self.n:
+            self.wait_for_workers(self.n, timeout)
         return self
 
     def wait_for_workers(self, n: int, timeout: float = 120) -> None:
