@@ -19,6 +19,10 @@ every grader. In one run, on this machine:
   of each homework (a subset: serial, in-kernel, no sandbox, no feedback),
   extrapolated as submissions per minute.
 
+The three graders take turns per homework (hw1 local, hw1 dask, hw1 plain,
+hw2 local, ...), so a change in the machine's load hits all of them, and each
+line is printed as soon as it is measured, with the load average.
+
 Each grader gets a fresh temporary copy of the course with the releases
 generated beforehand (not timed); grading includes the gradebook, the
 feedback pages and grades.csv. Also measured: hw1.p4's model evaluation
@@ -94,18 +98,14 @@ def grade(course: Path, hw: str, subs: Path, extra: list[str]) -> float:
     return seconds
 
 
-def time_plain(root: Path, homeworks, class_dirs: dict[str, Path], n: int) -> dict[str, float]:
-    """Seconds of plain nbgrader autograde of the first n students, per homework."""
-    course = make_course(root / "plain", homeworks)
-    found = {}
-    for hw in homeworks:
-        for student in sorted(class_dirs[hw].iterdir())[:n]:
-            shutil.copytree(student, course / "submitted" / student.name / hw)
-        start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "nbgrader", "autograde", hw, "--force"],
-                       cwd=course, env=env(), check=True, capture_output=True)
-        found[hw] = time.perf_counter() - start
-    return found
+def time_plain(course: Path, hw: str, class_dir: Path, n: int) -> float:
+    """Seconds of plain nbgrader autograde of the first n students of one homework."""
+    for student in sorted(class_dir.iterdir())[:n]:
+        shutil.copytree(student, course / "submitted" / student.name / hw)
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "nbgrader", "autograde", hw, "--force"],
+                   cwd=course, env=env(), check=True, capture_output=True)
+    return time.perf_counter() - start
 
 
 def time_model_eval(repeats: int = 3) -> tuple[float, float, str]:
@@ -144,58 +144,70 @@ def main() -> int:
                         help="which graders to run (default: %(default)s)")
     args = parser.parse_args()
     homeworks = [h for h in args.homeworks.split(",") if h]
-    modes = set(args.modes.split(","))
+    modes = [m for m in ("local", "dask", "plain") if m in args.modes.split(",")]
     if not os.environ.get("HWLIB_DATA"):
         print("note: HWLIB_DATA is not set: hw1.p4 is not evaluated (scores 0 with the reason)")
-    n = args.students
+    n, per_plain = args.students, max(1, min(args.plain, args.students))
     total = n * len(homeworks)
-    print(f"machine: {os.cpu_count()} cores; load average at start {load()}")
+    labels = {"local": f"local pool (--jobs {args.workers})",
+              "dask": f"dask ({args.workers} workers x 1 thread)",
+              "plain": "plain nbgrader autograde"}
+    counts = {"local": n, "dask": n, "plain": per_plain}
+    print(f"machine: {os.cpu_count()} cores; load average at start {load()}", flush=True)
+    if "hw1" in homeworks and os.environ.get("HWLIB_DATA"):
+        first, each, message = time_model_eval()
+        print(f"hw1.p4 model evaluation alone (reference model, this process): {each:.2f} s per "
+              f"submission (first call, with data loading: {first:.2f} s); {message}", flush=True)
+    times: dict[str, dict[str, float]] = {m: {} for m in modes}
     with tempfile.TemporaryDirectory(prefix="bench-class-") as tmp:
         root = Path(tmp)
         class_dirs = make_class(root / "class", homeworks, n)
         models = sum(1 for _ in (root / "class").glob("hw1/*/eurosat_model.pt"))
         print(f"class: {n} students x {len(homeworks)} homeworks = {total} submissions"
-              + (f" ({models} of hw1's with a model file)" if "hw1" in homeworks else ""))
-        results: dict[str, dict[str, float]] = {}
-        if "local" in modes:
-            course = make_course(root / "local", homeworks)
-            results[f"local pool (--jobs {args.workers})"] = {
-                hw: grade(course, hw, class_dirs[hw], ["--jobs", str(args.workers)])
-                for hw in homeworks}
-        if "dask" in modes:
-            from hwlib.grading.cluster import LocalProcessCluster
+              + (f" ({models} of hw1's with a model file)" if "hw1" in homeworks else "")
+              + "; graders interleaved per homework, releases made beforehand", flush=True)
+        courses = {m: make_course(root / m, homeworks) for m in modes}
+        cluster = None
+        try:
+            if "dask" in modes:
+                from hwlib.grading.cluster import LocalProcessCluster
 
-            course = make_course(root / "dask", homeworks)
-            start = time.perf_counter()
-            with LocalProcessCluster(root / "dask-cluster", args.workers, env()) as cluster:
-                started = time.perf_counter() - start
-                results[f"dask ({args.workers} workers x 1 thread)"] = {
-                    hw: grade(course, hw, class_dirs[hw], ["--cluster", cluster.address])
-                    for hw in homeworks}
-            print(f"(dask cluster start-up, not counted: {started:.1f} s)")
-        plain = time_plain(root, homeworks, class_dirs, args.plain) if "plain" in modes else {}
-    per_hw = max(1, min(args.plain, n))
+                start = time.perf_counter()
+                cluster = LocalProcessCluster(root / "dask-cluster", args.workers, env()).start()
+                print(f"(dask cluster start-up, not counted: {time.perf_counter() - start:.1f} s)",
+                      flush=True)
+            for hw in homeworks:
+                for mode in modes:
+                    if mode == "local":
+                        seconds = grade(courses[mode], hw, class_dirs[hw],
+                                        ["--jobs", str(args.workers)])
+                    elif mode == "dask":
+                        seconds = grade(courses[mode], hw, class_dirs[hw],
+                                        ["--cluster", cluster.address])
+                    else:
+                        seconds = time_plain(courses[mode], hw, class_dirs[hw], per_plain)
+                    times[mode][hw] = seconds
+                    print(line(f"{labels[mode]} {hw}", seconds, counts[mode])
+                          + (f"  [subset: first {per_plain}]" if mode == "plain" else "")
+                          + f"  load {load()}", flush=True)
+        finally:
+            if cluster is not None:
+                cluster.close()
     print()
-    for label, times in results.items():
-        for hw in homeworks:
-            print(line(f"{label} {hw}", times[hw], n))
-        print(line(f"{label} ALL", sum(times.values()), total))
-        print(f"  all {total} graded in {sum(times.values()) / 60:.1f} min "
-              f"({'under' if sum(times.values()) < 900 else 'OVER'} 15 min)")
-    if plain:
-        for hw in homeworks:
-            print(line(f"plain nbgrader autograde {hw}", plain[hw], per_hw)
-                  + f"  [subset: first {per_hw}]")
-        plain_each = sum(plain.values()) / (per_hw * len(homeworks))
-        print(line("plain nbgrader autograde ALL", sum(plain.values()), per_hw * len(homeworks))
-              + f"  [subset; {total} would take ~{plain_each * total / 60:.0f} min]")
-        for label, times in results.items():
-            ours_each = sum(times.values()) / total
-            print(f"throughput ratio {label} / plain: {plain_each / ours_each:.2f}x")
-    if "hw1" in homeworks and os.environ.get("HWLIB_DATA"):
-        first, each, message = time_model_eval()
-        print(f"hw1.p4 model evaluation (reference model, in this process): {each:.2f} s per "
-              f"submission (first call, with data loading: {first:.2f} s); {message}")
+    each = {m: sum(t.values()) / (counts[m] * len(t)) for m, t in times.items() if t}
+    for mode in ("local", "dask"):
+        if mode in each:
+            seconds = sum(times[mode].values())
+            print(line(f"{labels[mode]} ALL", seconds, total)
+                  + f"  -> {seconds / 60:.1f} min, {'under' if seconds < 900 else 'OVER'} 15 min")
+    if "plain" in each:
+        print(line(f"{labels['plain']} ALL", sum(times["plain"].values()),
+                   per_plain * len(homeworks))
+              + f"  [subset; {total} would take ~{each['plain'] * total / 60:.0f} min]")
+        for mode in ("local", "dask"):
+            if mode in each:
+                print(f"throughput ratio {labels[mode]} / plain nbgrader: "
+                      f"{each['plain'] / each[mode]:.2f}x")
     print(f"load average at end {load()}")
     return 0
 

@@ -270,8 +270,11 @@ def portable_task(task: dict, checkers_name: str, release_text: str, release_dig
 
 _FEEDBACK_HELPER = """
 import sys
-from hwlib.grading.engine import write_feedback
+from pathlib import Path
+from hwlib.grading.engine import _WORKER, write_feedback
+from hwlib.grading.gradebook import Recorder
 course, assignment = sys.argv[1:3]
+_WORKER["recorder"] = Recorder(Path(course))  # warm up while the workers grade
 for line in sys.stdin:
     student = line.strip()
     try:
@@ -410,6 +413,7 @@ class DaskExecutor:
         first = tasks[0]
         run_digest = _digest(release_digest, checkers_name, first["problems"], first["cases"],
                              first["limits"])
+        started = time.monotonic()
         client, own = self._client()
         feedback = FeedbackWriters(self.feedback_jobs or min(max(1, jobs), 2), *feedback_args)
         bar = tqdm(total=len(tasks), desc="grading (dask)", unit="sub", disable=not progress,
@@ -421,6 +425,8 @@ class DaskExecutor:
         try:
             self._prepare_workers(client)
             window, checked = self._window(client), time.monotonic()
+            log.info("%d tasks; workers ready after %.1f s (window %d)", len(tasks),
+                     checked - started, window)
 
             def refill():
                 while waiting and len(running) < window:
@@ -449,13 +455,17 @@ class DaskExecutor:
                 self.stats["results"] += 1
                 self.stats["workers"][result.get("worker", "?")] += 1
                 self.stats["worker_of"][key] = result.get("worker", "?")
+                if not self.stats["results"] - 1:
+                    log.info("first result after %.1f s", time.monotonic() - started)
                 on_result(result)   # the gradebook write, here only
                 feedback.submit(result["student"])
                 drain_feedback(block=False)
                 if time.monotonic() - checked > 2:
                     window, checked = self._window(client), time.monotonic()
                 refill()
+            log.info("all results after %.1f s", time.monotonic() - started)
             drain_feedback(block=True)
+            log.info("all feedback after %.1f s", time.monotonic() - started)
         except BaseException:
             for future in running.values():
                 future.cancel()

@@ -193,6 +193,26 @@ def test_workers_leave_no_files(cluster_run, dask2):
     assert left == []
 
 
+def test_model_file_travels_and_is_evaluated_on_a_worker(real_root, released, dask2,
+                                                         tmp_path, monkeypatch):
+    """hw1 through `--cluster`: is the reference's model file (sent as bytes) evaluated
+    on a worker, with the hand-derived points of every sample (hw1.p4 included)?"""
+    course = _copy(released, tmp_path / "course")
+    spy = Spy(monkeypatch)
+    assert _grade_cli(course, "hw1", "--cluster", dask2.address) == 0
+    (executor,) = spy.executors
+    workers = {f"worker {a}" for a in dask2.worker_addresses().values()}
+    assert set(executor.stats["worker_of"].values()) <= workers
+    assert executor.stats["results"] == 3 and executor.stats["duplicates"] == 0
+    report = engine.grade(course, "hw1", seed=SEED)
+    assert report.regraded == []
+    for want in (e for e in EXPECTED.values() if e["assignment"] == "hw1"):
+        got = report.scores[want["student"]]
+        for pid, points in want["scores"].items():
+            assert got[pid] == pytest.approx(points, abs=POINTS_ATOL), pid
+    assert "reaches 90%" in "\n".join(report.messages["reference"]["hw1.p4"])
+
+
 def test_killed_worker_loses_nothing_and_grades_nothing_twice(released, tmp_path):
     """SIGKILL a worker while it grades: is every submission still graded (on
     the other worker), recorded exactly once, with its hand-derived points?"""
