@@ -1,7 +1,7 @@
 """The ``grade`` sub-command of ``python -m hwlib``.
 
     python -m hwlib grade hw2 [--course assignments] [--submissions DIR]
-                              [--jobs N] [--seed S] [--force]
+                              [--jobs N] [--seed S] [--force] [--cluster ADDRESS]
                               [--limit call_timeout=5 --limit memory_bytes=2e9 ...]
     python -m hwlib grade all
 
@@ -53,7 +53,38 @@ def register(subparsers) -> None:
                    metavar="NAME=VALUE",
                    help="change a sandbox limit, e.g. call_timeout=5 (see docs/grading.md)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--cluster", default=None, metavar="ADDRESS",
+                   help="grade on the Dask cluster whose scheduler is ADDRESS (e.g. "
+                        "tcp://host:8786); default: $%s, else c.%s.cluster in the course's "
+                        "nbgrader_config.py, else the local pool ('local' forces it); "
+                        "see docs/cluster.md" % (CLUSTER_ENV, CLUSTER_SECTION))
     p.set_defaults(func=run)
+
+
+CLUSTER_ENV = "HWLIB_GRADE_CLUSTER"   # a scheduler address, or "local"
+CLUSTER_SECTION = "HwlibGrade"        # nbgrader_config.py: c.HwlibGrade.cluster = "tcp://..."
+
+
+def cluster_address(course: Path, given: str | None = None) -> str | None:
+    """The Dask scheduler to grade on, or None for the local pool.
+
+    Order: ``given`` (``--cluster``), ``$HWLIB_GRADE_CLUSTER``, then
+    ``c.HwlibGrade.cluster`` in the course's ``nbgrader_config.py``; the value
+    ``local`` means the local pool.
+    """
+    import os
+
+    value = given or os.environ.get(CLUSTER_ENV)
+    if not value:
+        from .gradebook import load_config
+
+        section = load_config(course).get(CLUSTER_SECTION)
+        value = section.get("cluster") if section is not None else None
+        if value is not None and not isinstance(value, str):
+            raise ValueError(f"{course}/nbgrader_config.py: c.{CLUSTER_SECTION}.cluster must "
+                             f"be a scheduler address string, got {value!r}")
+    value = (value or "").strip()
+    return None if value in ("", "local") else value
 
 
 def _limits(pairs):
@@ -78,7 +109,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: {course} is not a course directory (no manifest.json)", file=sys.stderr)
         return 2
     kwargs = dict(jobs=args.jobs, seed=args.seed, force=args.force,
-                  limits=_limits(args.limit), progress=not args.no_progress)
+                  limits=_limits(args.limit), progress=not args.no_progress,
+                  cluster=cluster_address(course, args.cluster))
     try:
         if args.assignment == "all":
             reports = engine.grade_all(course, args.submissions, **kwargs)
@@ -87,6 +119,9 @@ def run(args: argparse.Namespace) -> int:
     except SandboxUnavailable as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 3
+    except ConnectionError as exc:  # --cluster: no scheduler, or no worker
+        print(f"error: {exc}", file=sys.stderr)
+        return 4
     for report in reports:
         done = len(report.regraded)
         print(f"\n{report.table()}\n({done} graded now, "

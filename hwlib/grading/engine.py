@@ -133,10 +133,17 @@ def grade_submission(task: dict) -> dict:
     task: {"student", "folder" (its submitted/ dir), "notebook", "release",
     "problems" (manifest entries), "cases" (problem id -> cases), "limits"}.
     """
-    checkers = _WORKER["checkers"]
+    return grade_files(task, _WORKER["checkers"], _WORKER["slot"], _release(task["release"]))
+
+
+def grade_files(task: dict, checkers, slot: int, release) -> dict:
+    """The one grading step shared by the local pool and the Dask workers
+    (:mod:`hwlib.grading.cluster`): sandbox the submission in ``task["folder"]``
+    against the parsed ``release``, score it with ``checkers``; returns plain
+    data for the writer. Writes nothing outside the sandbox's scratch space.
+    """
     limits = sandbox.Limits(**task["limits"])
     folder = Path(task["folder"])
-    release = _release(task["release"])
     sub = nbio.read_submission(folder / task["notebook"])
     problems = [scoring.Problem(**p) for p in task["problems"]]
     run = [p for p in problems if p.kind in ("function", "value")]
@@ -147,7 +154,7 @@ def grade_submission(task: dict) -> dict:
             nbio.sandbox_cells(release, sub),
             [{"id": p.id, "answer": p.answer, "cell": p.answer_cell,
               "cases": scoring.case_args(task["cases"][p.id])} for p in run],
-            limits, slot=_WORKER["slot"])
+            limits, slot=slot)
     sandboxed = time.monotonic() - started
     points, messages = {}, {}
     for p in problems:
@@ -324,11 +331,13 @@ def _run_pool(tasks: list[dict], jobs: int, checkers_name: str, on_result, on_fe
 
 def grade(course_dir, assignment: str, submissions_dir=None, jobs: int | None = None,
           seed: int | None = None, *, checkers=None, limits: sandbox.Limits | None = None,
-          force: bool = False, progress: bool = False) -> GradeReport:
+          force: bool = False, progress: bool = False, cluster=None) -> GradeReport:
     """Grade every submission of ``assignment`` in ``course_dir``; see the module doc.
 
     checkers: module (or dotted name) with ``cases`` and ``score``
     (default hwlib.grading.checkers). force: regrade submissions already done.
+    cluster: a Dask scheduler address or ``distributed.Client`` to grade on
+    (:mod:`hwlib.grading.cluster`); None grades in the local process pool.
     """
     from .gradebook import Recorder
 
@@ -341,13 +350,23 @@ def grade(course_dir, assignment: str, submissions_dir=None, jobs: int | None = 
     recorder = Recorder(course_dir)
     try:
         return _grade(recorder, course_dir, spec, submissions_dir, jobs, seed, checkers,
-                      limits, force, progress)
+                      limits, force, progress, _executor(cluster))
     finally:
         recorder.close()
 
 
+def _executor(cluster):
+    """What runs the tasks: the local pool, or a Dask cluster (same signature)."""
+    if cluster is None:
+        return _run_pool
+    from .cluster import DaskExecutor
+
+    return DaskExecutor(cluster)
+
+
 def _grade(recorder, course_dir: Path, spec: scoring.Assignment, submissions_dir, jobs: int,
-           seed, checkers, limits: sandbox.Limits, force: bool, progress: bool) -> GradeReport:
+           seed, checkers, limits: sandbox.Limits, force: bool, progress: bool,
+           run_tasks=_run_pool) -> GradeReport:
     """:func:`grade` once the course is opened (``recorder``: the single writer)."""
     assignment = spec.name
     if recorder.needs_release(assignment, spec.notebook):
@@ -393,7 +412,7 @@ def _grade(recorder, course_dir: Path, spec: scoring.Assignment, submissions_dir
                            "messages": result["messages"], "notes": result["notes"]})
 
         recorded: dict[str, dict] = {}
-        _run_pool(tasks, min(jobs, len(tasks)), checkers_name, on_result, on_feedback,
+        run_tasks(tasks, min(jobs, len(tasks)), checkers_name, on_result, on_feedback,
                   progress, (str(course_dir), assignment))
     recorder.export(course_dir / "grades.csv")
     _fill_report(report, recorder, spec, students, course_dir)
