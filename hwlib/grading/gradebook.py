@@ -63,6 +63,21 @@ NBGRADER_TEMPLATES = Path(nbutils.__file__).parent / "server_extensions" / "form
 RESULTS_KEY = "hwlib_sandbox_results"
 
 
+class TolerantCourseDirectory(CourseDirectory):
+    """nbgrader's CourseDirectory whose submission timestamp never raises.
+
+    nbgrader reads ``timestamp.txt`` of a submission before grading it and
+    raises on a malformed one, which stopped the whole run. Here a bad file
+    means "no timestamp" (the worker notes it in that student's feedback and
+    in the run summary, :func:`hwlib.grading.notebook.read_timestamp`).
+    """
+
+    def get_existing_timestamp(self, dest_path):
+        from .notebook import read_timestamp
+
+        return read_timestamp(Path(dest_path))[0]
+
+
 class FillSandboxResults(NbGraderPreprocessor):
     """Write each hidden-test cell's outputs from results computed in the sandbox.
 
@@ -293,7 +308,7 @@ class Recorder:
     def __init__(self, course_dir: Path):
         self.course_dir = Path(course_dir).resolve()
         self.config = load_config(self.course_dir)
-        self.coursedir = CourseDirectory(config=self.config)
+        self.coursedir = TolerantCourseDirectory(config=self.config)
         self._converters: dict = {}
         self._quiet()
         self._alembic_on_path()
