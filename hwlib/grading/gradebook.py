@@ -14,7 +14,8 @@ converters in-process:
   ``execute_result``, which nbgrader reads as partial credit.
 - ``GenerateFeedback`` with ``ClearHiddenTests`` (hidden test source removed)
   and :class:`HideTestTracebacks` (no traceback line from a test cell), on an
-  HTML template that loads nothing from a CDN.
+  HTML template that loads nothing from a CDN, with every rendered markdown
+  cell sanitised by ``nh3`` (:mod:`hwlib.grading.feedback_html`).
 - ``CsvExportPlugin`` writes ``grades.csv``.
 
 Speed-ups of nbgrader's internals (each measured to matter, none changes
@@ -231,6 +232,8 @@ def load_config(course_dir: Path) -> Config:
     config.HTMLExporter.template_name = "feedback_offline"
     config.HTMLExporter.template_file = "offline.html.j2"
     config.HTMLExporter.extra_template_basedirs = [str(NBGRADER_TEMPLATES), str(TEMPLATE_DIR)]
+    # rendered markdown (student answers included) is sanitised: no script, no network
+    config.GenerateFeedback.exporter_class = "hwlib.grading.feedback_html.SafeFeedbackExporter"
     config.GenerateFeedback.preprocessors = [GetGrades, CSSHTMLHeaderPreprocessor,
                                              ClearHiddenTests, HideTestTracebacks]
     config.Exporter.default_preprocessors = []
