@@ -139,6 +139,10 @@ def score_problem(problem: Problem, cases: list[dict], outputs: list[dict],
                      "returned value); check its type and shape"]
 
 
+def _size(n: int) -> str:
+    return f"{n / 2 ** 20:.1f} MiB" if n >= 2 ** 20 else f"{n:,} bytes"
+
+
 def model_file_problem(path: Path, max_bytes: int) -> str | None:
     """Why a submitted model file must not be loaded, or None.
 
@@ -149,11 +153,11 @@ def model_file_problem(path: Path, max_bytes: int) -> str | None:
     refused before ``torch.load`` sees it. (The load also runs in the scoring
     child, whose address space is limited: a size that lies is caught there.)
     """
-    limit = f"{max_bytes / 2 ** 20:g} MiB"
+    limit = _size(max_bytes)
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            return f"the file is {size / 2 ** 20:.1f} MiB, more than the limit of {limit}"
+            return f"the file is {_size(size)}, more than the limit of {limit}"
         if not zipfile.is_zipfile(path):
             return None  # torch's legacy format: not compressed, its size is the bound
         with zipfile.ZipFile(path) as archive:
@@ -164,8 +168,7 @@ def model_file_problem(path: Path, max_bytes: int) -> str | None:
     except (OSError, zipfile.BadZipFile, ValueError, EOFError, RuntimeError) as exc:
         return f"the file is not a readable archive ({type(exc).__name__})"
     if declared > max_bytes:
-        return (f"it would decompress to {declared / 2 ** 20:.1f} MiB, more than the limit "
-                f"of {limit}")
+        return f"it would decompress to {_size(declared)}, more than the limit of {limit}"
     return None
 
 

@@ -110,10 +110,16 @@ def test_tmp_is_size_limited():
 
 
 def test_runs_as_unprivileged_user():
-    """Does sandboxed code run without root's uid and with no capabilities?"""
-    got = value_of("import os\ncaps = [l.split()[1] for l in open('/proc/self/status')\n"
-                   "        if l.startswith('CapEff')]\nv = [os.getuid() == 0, caps[0]]")
-    assert got == [False, "0000000000000000"]
+    """Does sandboxed code run without any capability and as a uid that is not
+    root outside the sandbox? (As root: a per-slot uid; as a normal user: uid 0
+    of a user namespace, mapped to that user, with every capability dropped.)"""
+    got = value_of("import os\ncaps = {l.split(':')[0]: l.split()[1] for l in\n"
+                   "        open('/proc/self/status') if l.startswith('Cap')}\n"
+                   "outer = int(open('/proc/self/uid_map').read().split()[1])\n"
+                   "inner = os.getuid()\n"
+                   "v = [caps['CapEff'], caps['CapPrm'], caps['CapBnd'], caps['CapAmb'],\n"
+                   "     (inner if outer == 0 else outer) == 0]")
+    assert got == ["0000000000000000"] * 4 + [False]
 
 
 def test_infinite_loop_costs_only_its_problem():
