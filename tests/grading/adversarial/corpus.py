@@ -557,7 +557,7 @@ THREAT7 = [
 THREAT8 = [
     Attack("bad_timestamp", 8, lambda nb, ctx: dumps(nb), ALL,
            files={"timestamp.txt": b"the day before the deadline, honestly"},
-           note="timestamp.txt holds 'the day before the deadline, hone...', which is not a "
+           note="timestamp.txt holds 'the day before the deadline, honestly', which is not a "
                 "date and time; it was ignored (the submission time is unknown)"),
     Attack("binary_timestamp", 8, lambda nb, ctx: dumps(nb), ALL,
            files={"timestamp.txt": bytes(range(256)) * 4},
