@@ -65,7 +65,7 @@ class Limits:
     Bounds on the trusted side's work for one submission (outside the sandbox):
 
     scoring_timeout: wall seconds to score all of one submission's answers
-        (60); scoring runs in a child of the worker, killed past it.
+        (120); scoring runs in a child of the worker, killed past it.
     scoring_memory_bytes: address space the scoring child may add to the
         worker's (2 GiB).
     formula_chars: longest formula text read (500).
@@ -93,7 +93,7 @@ class Limits:
     max_value_chars: int = 1_000_000
     max_cell_chars: int = 200_000
     base_uid: int = 200000
-    scoring_timeout: float = 60.0
+    scoring_timeout: float = 120.0
     scoring_memory_bytes: int = 2 * 1024 * MiB
     formula_chars: int = 500
     formula_nodes: int = 400
