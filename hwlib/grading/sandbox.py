@@ -244,7 +244,7 @@ def bwrap_command(job_dir: Path, limits: Limits, uid: int | None) -> list[str]:
         cmd += _parent_dirs(str(exe), made) + ["--ro-bind", str(exe), str(exe)]
     cmd += _parent_dirs(SANDBOX_SITE, made) + _parent_dirs(SANDBOX_HARNESS, made)
     for hidden in _system_site_dirs(prefix):
-        cmd += ["--tmpfs", str(hidden)]
+        cmd += ["--tmpfs", str(hidden), "--remount-ro", str(hidden)]
     cmd += ["--ro-bind", str(site), SANDBOX_SITE]
     blocker = _blocker_dir()
     for entry in _masked_entries(site):

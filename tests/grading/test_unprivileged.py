@@ -23,6 +23,7 @@ import pwd
 import shutil
 import subprocess
 import sys
+import tempfile
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -88,21 +89,25 @@ def _as_user_script(entry: pwd.struct_passwd, home: Path, junit: Path) -> str:
     return "\n".join(lines + [cmd])
 
 
-def test_sandbox_and_corpus_pass_as_an_unprivileged_user(user, tmp_path):
+def test_sandbox_and_corpus_pass_as_an_unprivileged_user(user):
     """Do the sandbox suite and the adversarial corpus pass, every test, when
     the grader runs as an ordinary user?"""
-    home = tmp_path / "home"
-    (home / "tmp").mkdir(parents=True)
-    junit = home / "junit.xml"
-    for path in (tmp_path, home, home / "tmp"):
-        os.chown(path, user.pw_uid, user.pw_gid)
-    tmp_path.chmod(0o755)
-    proc = subprocess.run(["unshare", "--mount", "--propagation", "private", "sh", "-c",
-                           _as_user_script(user, home, junit)],
-                          cwd=REPO, capture_output=True, text=True, timeout=1500)
-    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
-    suite = ET.parse(junit).getroot()
-    suite = suite if suite.tag == "testsuite" else suite.find("testsuite")
-    counts = {k: int(suite.get(k)) for k in ("tests", "failures", "errors", "skipped")}
+    # pytest's own tmp_path lives in root's private /tmp/pytest-of-root
+    home = Path(tempfile.mkdtemp(prefix="hwlib-unprivileged-"))
+    try:
+        home.chmod(0o755)
+        (home / "tmp").mkdir()
+        junit = home / "junit.xml"
+        for path in (home, home / "tmp"):
+            os.chown(path, user.pw_uid, user.pw_gid)
+        proc = subprocess.run(["unshare", "--mount", "--propagation", "private", "sh", "-c",
+                               _as_user_script(user, home, junit)],
+                              cwd=REPO, capture_output=True, text=True, timeout=1500)
+        assert proc.returncode == 0, proc.stdout[-6000:] + proc.stderr[-2000:]
+        suite = ET.parse(junit).getroot()
+        suite = suite if suite.tag == "testsuite" else suite.find("testsuite")
+        counts = {k: int(suite.get(k)) for k in ("tests", "failures", "errors", "skipped")}
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
     assert counts["failures"] == counts["errors"] == counts["skipped"] == 0, counts
     assert counts["tests"] >= 80
