@@ -18,6 +18,8 @@ import nh3
 from jinja2 import pass_context
 from nbconvert.exporters import HTMLExporter
 
+from .exporters import OfflineFeedbackExporter
+
 MAX_HTML_CHARS = 2_000_000    # longer rendered markdown is cut before sanitising
 
 _LOADING = {"src", "srcset", "poster", "background", "lowsrc", "dynsrc", "longdesc",
@@ -48,8 +50,9 @@ def sanitize(html: str) -> str:
                      link_rel="noopener noreferrer nofollow")
 
 
-class SafeFeedbackExporter(HTMLExporter):
-    """nbconvert's HTMLExporter whose markdown cells come out sanitised."""
+class SafeFeedbackExporter(OfflineFeedbackExporter):
+    """The feedback pages' exporter whose markdown cells come out sanitised
+    (configured like :class:`OfflineFeedbackExporter`)."""
 
     @pass_context
     def markdown2html(self, context, source):

@@ -252,9 +252,11 @@ def score_bounded(items: list[dict], checkers, limits) -> tuple[dict, list[str]]
         if left <= 0:
             for item in pending:
                 pid = item["problem"].id
-                results[pid] = (0.0, [f"{pid}: not checked: checking this submission's "
-                                      f"answers used up the grader's budget of "
-                                      f"{limits.scoring_timeout:g} s"])
+                # possibly right, never checked: left for the instructor, not 0
+                results[pid] = (None, [f"{pid}: not checked: checking this submission's "
+                                       f"answers used up the grader's budget of "
+                                       f"{limits.scoring_timeout:g} s; left for the "
+                                       "instructor's review"])
                 incidents.append(f"{pid}: not checked (scoring budget used up)")
             break
         read_fd, write_fd = os.pipe()
@@ -294,7 +296,8 @@ def _read_scores(read_fd: int, child: int, items: list[dict], results: dict,
             for line in lines:
                 event = json.loads(line)
                 item = items[event["i"]]
-                results[item["problem"].id] = (float(event["points"]),
+                points = event["points"]   # None: NotGraded, left for the instructor
+                results[item["problem"].id] = (None if points is None else float(points),
                                                [str(x) for x in event["lines"]])
                 done = event["i"] + 1
     finally:

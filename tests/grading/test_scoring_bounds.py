@@ -45,7 +45,7 @@ def test_slow_checker_costs_only_its_problem_within_the_budget():
     """A checker that never returns (e.g. expanding a huge formula): does it
     score 0 with a line naming the limit, within scoring_timeout (3 s, 3x
     margin), while the problems before it keep their points and the one
-    after is reported as not checked?"""
+    after is left ungraded (None: flagged for review, not a zero)?"""
     items = [{"problem": _problem(p), "cases": [], "outputs": []} for p in ("a", "b", "c")]
     checkers = _checkers({"a": lambda: (1.0, ["a: correct"]), "b": _spin,
                           "c": lambda: (1.0, ["c: correct"])})
@@ -56,8 +56,8 @@ def test_slow_checker_costs_only_its_problem_within_the_budget():
         "a": (2.0, ["a: correct"]),
         "b": (0.0, ["b: checking this answer took longer than the grader allows; "
                     "it scores 0 (simplify the answer)"]),
-        "c": (0.0, ["c: not checked: checking this submission's answers used up the "
-                    "grader's budget of 3 s"])}
+        "c": (None, ["c: not checked: checking this submission's answers used up the "
+                     "grader's budget of 3 s; left for the instructor's review"])}
     assert incidents == ["b: checking the answer took longer than the grader allows",
                          "c: not checked (scoring budget used up)"]
 
