@@ -425,6 +425,23 @@ class Cgroup:
         self.dirs = []
 
 
+def _remove_stale_cgroups(parents) -> None:
+    """Remove empty sandbox cgroups left by a grader that was killed (their
+    creating process is gone; a cgroup with processes in it cannot be removed)."""
+    for parent in parents:
+        try:
+            entries = list(parent.glob("hwlib-sandbox-*-*"))
+        except OSError:
+            continue
+        for path in entries:
+            pid = path.name.split("-")[2]
+            if pid.isdigit() and not Path(f"/proc/{pid}").exists():
+                try:
+                    path.rmdir()
+                except OSError:
+                    pass
+
+
 def containment(limits: Limits) -> str:
     """How memory and processes are bounded on this machine, for this grader:
 
@@ -440,6 +457,7 @@ def containment(limits: Limits) -> str:
     if not _CGROUP_MODE:
         found = _cgroup_parents()
         if found is not None:
+            _remove_stale_cgroups(found[1].values())
             try:  # can we really create one and write its limits?
                 Cgroup(found[0], found[1], limits).remove()
             except OSError:

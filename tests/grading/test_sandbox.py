@@ -380,3 +380,27 @@ def test_containment_is_a_cgroup_when_root_can_create_one():
     assert sandbox.containment(FAST.with_overrides(cgroup=False)) == "rlimit"
     if os.geteuid() == 0 and sandbox._cgroup_parents() is not None:
         assert sandbox.containment(FAST).startswith("cgroup v")
+
+
+def test_stale_cgroups_of_a_killed_grader_are_removed(monkeypatch):
+    """Are empty sandbox cgroups left by a grader process that no longer exists
+    removed when containment is first probed (and live ones kept)?"""
+    found = sandbox._cgroup_parents()
+    if os.geteuid() != 0 or found is None:
+        import pytest
+        pytest.skip("no cgroup can be created here (the rlimit fallback is active)")
+    dead = 999_999
+    while Path(f"/proc/{dead}").exists():
+        dead -= 1
+    stale = [parent / f"hwlib-sandbox-{dead}-1" for parent in found[1].values()]
+    live = [parent / f"hwlib-sandbox-{os.getpid()}-999" for parent in found[1].values()]
+    for path in stale + live:
+        path.mkdir()
+    try:
+        monkeypatch.setattr(sandbox, "_CGROUP_MODE", [])
+        assert sandbox.containment(FAST).startswith("cgroup v")
+        assert [p.exists() for p in stale + live] == [False] * len(stale) + [True] * len(live)
+    finally:
+        for path in stale + live:
+            if path.exists():
+                path.rmdir()
