@@ -188,8 +188,11 @@ def grade_submission(task: dict) -> dict:
 
 
 def _grade_submission(task: dict) -> dict:
+    from . import feedback_html
+
     checkers = _WORKER["checkers"]
     limits = sandbox.Limits(**task["limits"])
+    feedback_html.configure(limits)   # this worker also writes feedback pages
     folder = Path(task["folder"])
     release = _release(task["release"])
     sub = nbio.read_submission(folder / task["notebook"])

@@ -14,6 +14,9 @@ until clicked). ``<script>``, ``<style>``, ``<iframe>``... go with their content
 """
 from __future__ import annotations
 
+import html as _html
+import re
+
 import nh3
 from jinja2 import pass_context
 from nbconvert.exporters import HTMLExporter
@@ -21,6 +24,20 @@ from nbconvert.exporters import HTMLExporter
 from .exporters import OfflineFeedbackExporter
 
 MAX_HTML_CHARS = 2_000_000    # longer rendered markdown is cut before sanitising
+_TAG = re.compile(r"<[A-Za-z]")
+_MAX_TAGS: list[int] = []
+
+
+def configure(limits) -> None:
+    """Use ``limits.feedback_max_tags`` in this process (the engine's workers)."""
+    _MAX_TAGS[:] = [int(limits.feedback_max_tags)]
+
+
+def _max_tags() -> int:
+    if not _MAX_TAGS:
+        from .sandbox import Limits
+        _MAX_TAGS.append(Limits().feedback_max_tags)
+    return _MAX_TAGS[0]
 
 _LOADING = {"src", "srcset", "poster", "background", "lowsrc", "dynsrc", "longdesc",
             "action", "formaction", "data", "cite", "usemap", "xlink:href", "ping"}
@@ -42,8 +59,18 @@ def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
 
 
 def sanitize(html: str) -> str:
-    """Harmless HTML from untrusted HTML: nothing runs, nothing is loaded."""
-    return nh3.clean(str(html)[:MAX_HTML_CHARS], attributes=_ATTRIBUTES,
+    """Harmless HTML from untrusted HTML: nothing runs, nothing is loaded.
+
+    HTML with more than ``feedback_max_tags`` tags is shown as escaped text
+    (the sanitiser's time grows with the square of the nesting depth: 40,000
+    nested ``<div>`` took 5 s).
+    """
+    html = str(html)[:MAX_HTML_CHARS]
+    limit = _max_tags()
+    if sum(1 for _ in zip(range(limit + 1), _TAG.finditer(html))) > limit:
+        return (f"<p><em>(more than {limit} HTML tags: shown as text)</em></p>"
+                f"<pre>{_html.escape(html[:200_000])}</pre>")
+    return nh3.clean(html, attributes=_ATTRIBUTES,
                      clean_content_tags=_DROP_WITH_CONTENT - nh3.ALLOWED_TAGS,
                      attribute_filter=_attribute_filter,
                      url_schemes={"http", "https", "mailto", "data"},

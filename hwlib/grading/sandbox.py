@@ -76,6 +76,9 @@ class Limits:
     formula_seconds: seconds to parse and compare one formula (2).
     model_file_bytes: largest total uncompressed size a submitted model file
         (a torch zip) may declare before it is loaded (256 MiB).
+    feedback_max_tags: most HTML tags one rendered markdown cell of a feedback
+        page may hold before it is shown as plain text instead (5000: the
+        sanitiser's cost grows with the square of the nesting depth).
     """
 
     call_timeout: float = 10.0
@@ -101,6 +104,7 @@ class Limits:
     formula_digits: int = 30
     formula_seconds: float = 2.0
     model_file_bytes: int = 256 * MiB
+    feedback_max_tags: int = 5000
 
     def with_overrides(self, **changes) -> "Limits":
         """A copy with some limits changed; unknown names raise ValueError."""
