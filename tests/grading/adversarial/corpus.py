@@ -405,15 +405,15 @@ def _q2c_after(nb: dict, code: str) -> str:
 
 
 # memory spread over children: each under the per-process limit, together over
-# the sandbox's memory_bytes (2 GiB in the corpus run); right answers only if
-# all of them held their memory at once
+# the sandbox's memory_bytes (1 GiB in the corpus run: 5 x 240 MiB); right
+# answers only if all of them held their memory at once
 FORK_MEMORY = ("import os, time\n"
                "def _hog():\n"
                "    kids = []\n"
                "    for _ in range(5):\n"
                "        pid = os.fork()\n"
                "        if pid == 0:\n"
-               "            _block = b'x' * (480 << 20)\n"
+               "            _block = b'x' * (240 << 20)\n"
                "            time.sleep(0.5)\n"
                "            os._exit(0)\n"
                "        kids.append(pid)\n"

@@ -24,7 +24,7 @@ from hwlib.grading.gradebook import Recorder
 
 ATOL = 1e-9
 LIMITS = sandbox.Limits(call_timeout=3.0, cell_timeout=8.0, wall_timeout=120.0,
-                        memory_bytes=2 * 1024 ** 3, max_output_bytes=8 * 1024 ** 2,
+                        memory_bytes=1024 ** 3, max_output_bytes=8 * 1024 ** 2,
                         tmpfs_bytes=16 * 1024 ** 2)
 SAMPLES = REPO / "assignments" / "samples" / "hw2"
 # files the grader itself writes; everything else in the course must not change
