@@ -59,14 +59,15 @@ class Attack:
     files: dict[str, bytes] = field(default_factory=dict)   # handed in next to hw2.ipynb
     note: str | None = None     # the note its feedback and the run summary must carry
     # where no cgroup bounds the sandbox as a whole (the documented fallback:
-    # memory per process), what stays intact instead; None: same as intact
-    intact_without_cgroup: tuple[str, ...] | None = None
+    # memory per process, processes per uid SHARED by all sandboxes of the
+    # run), the possible outcomes instead; None: same as intact
+    without_cgroup: tuple[tuple[str, ...], ...] | None = None
 
-    def expected(self, containment: str) -> tuple[str, ...]:
-        """Problems that keep their points under this containment mode."""
-        if containment == "rlimit" and self.intact_without_cgroup is not None:
-            return self.intact_without_cgroup
-        return self.intact
+    def expected(self, containment: str) -> tuple[tuple[str, ...], ...]:
+        """The possible sets of problems that keep their points in this mode."""
+        if containment == "rlimit" and self.without_cgroup is not None:
+            return self.without_cgroup
+        return (self.intact,)
 
 
 # ----------------------------------------------------------------------------
@@ -446,8 +447,11 @@ NEWLINE_FLOOD = ("import os, signal, time\n"
                  "        pass\n")
 
 THREAT5 = [
+    # without a cgroup (an ordinary user's grader) its children hold their memory
+    # (ALL intact) unless a concurrent sandbox of the same uid (the fork bomb)
+    # has used up the shared process limit, when a fork fails (q2b lost)
     Attack("fork_memory_hog", 5, gated(lambda c: FORK_MEMORY), without("hw2.q2b"),
-           intact_without_cgroup=ALL),
+           without_cgroup=(ALL, without("hw2.q2b"))),
     Attack("inode_flood", 5, gated(lambda c: INODE_FLOOD), without("hw2.q2b")),
     Attack("newline_flood", 5, replace_q2b(NEWLINE_FLOOD), without("hw2.q2b")),
     Attack("infinite_loop", 5, replace_q2b(INFINITE_LOOP), without("hw2.q2b")),

@@ -128,7 +128,9 @@ def test_attack_earns_exactly_its_real_answers(corpus_run, attack):
     nothing for the problem it attacked?"""
     _, _, report, _, _, points = corpus_run
     got = report.scores[attack.name]
-    intact = attack.expected(sandbox.containment(LIMITS))
+    outcomes = attack.expected(sandbox.containment(LIMITS))
+    full = tuple(p for p in ALL if got[p] == pytest.approx(points[p], abs=ATOL))
+    intact = full if full in outcomes else outcomes[0]
     for pid in ALL:
         want = points[pid] if pid in intact else 0
         assert got[pid] == pytest.approx(want, abs=ATOL), (pid, report.messages[attack.name])
