@@ -208,7 +208,12 @@ def grade_on_worker(task: dict) -> dict:
         _write_files(folder, task["files"])
         local = {k: task[k] for k in ("student", "notebook", "problems", "cases", "limits")}
         local["folder"] = str(folder)
-        result = engine.grade_files(local, checkers, _slot(), release)
+        try:
+            result = engine.grade_files(local, checkers, _slot(), release)
+        except sandbox.SandboxUnavailable:
+            raise
+        except Exception as exc:  # the grader's fault: reported by the client, not recorded
+            result = engine.grader_fault(task["student"], exc)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     result["key"] = task["key"]

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import hashlib
+import importlib
 import json
 import logging
 import multiprocessing
@@ -58,6 +59,10 @@ class GradeReport:
     total[student]: sum of the recorded points.
     max_points[problem_id]: points available.
     regraded: students graded in this run (the rest were already done).
+    notes[student]: what was wrong with that submission's files, or what its
+        answers cost the grader, in this run (also in its feedback).
+    faults[student]: a GRADER failure on that submission (not the student's
+        doing): nothing was recorded for it, a rerun tries again.
     """
 
     assignment: str
@@ -68,6 +73,8 @@ class GradeReport:
     total: dict[str, float] = field(default_factory=dict)
     regraded: list[str] = field(default_factory=list)
     seed: int | None = None
+    notes: dict[str, list[str]] = field(default_factory=dict)
+    faults: dict[str, str] = field(default_factory=dict)
 
     def table(self) -> str:
         """Per-student, per-problem points as a plain-text table."""
@@ -84,7 +91,20 @@ class GradeReport:
         lines = ["  ".join(c.ljust(w) if i == 0 else c.rjust(w)
                            for i, (c, w) in enumerate(zip(r, widths))) for r in rows]
         lines.insert(1, "-" * len(lines[0]))
-        return f"{self.assignment}\n" + "\n".join(lines)
+        return f"{self.assignment}\n" + "\n".join(lines) + self.summary()
+
+    def summary(self) -> str:
+        """Notes on single submissions (files ignored, budgets hit) and grader
+        faults, one line each; empty when there are none."""
+        out = []
+        for student in sorted(self.notes):
+            out += [f"  {student}: {note}" for note in self.notes[student]]
+        if out:
+            out.insert(0, "\nnotes on single submissions (also in their feedback):")
+        if self.faults:
+            out.append("\nGRADER FAULTS (not recorded; fix and rerun, they are not students' zeros):")
+            out += [f"  {student}: {msg}" for student, msg in sorted(self.faults.items())]
+        return "\n".join(out)
 
 
 # ----------------------------------------------------------------------------
@@ -108,6 +128,27 @@ def _init_worker(slots, checkers_name: str) -> None:
         slots.value += 1
     _WORKER["checkers"] = scoring.load_checkers(checkers_name)
     _WORKER["releases"] = {}
+    _warm_up()
+
+
+def _warm_up() -> None:
+    """Import and exercise what scoring uses, once per worker: each submission
+    is scored in a fresh fork of this process, which then finds it ready."""
+    from . import formula
+
+    try:
+        import sympy
+
+        x = sympy.Symbol("x")
+        names = {"x": x}
+        formula.equivalent(formula.parse("x**2 + 1", names, {"exp": sympy.exp}),
+                           x ** 2 + 1)
+    except Exception:  # a missing sympy only matters to formula questions
+        log.debug("formula warm-up failed", exc_info=True)
+    try:
+        importlib.import_module("hwlib.registry")._load()
+    except Exception:
+        pass
 
 
 def _die_with_parent() -> None:
@@ -132,8 +173,23 @@ def grade_submission(task: dict) -> dict:
 
     task: {"student", "folder" (its submitted/ dir), "notebook", "release",
     "problems" (manifest entries), "cases" (problem id -> cases), "limits"}.
+    A failure of the grader itself (not of the submission) comes back as
+    {"student", "fault": message}; a machine without a working sandbox raises.
     """
-    return grade_files(task, _WORKER["checkers"], _WORKER["slot"], _release(task["release"]))
+    try:
+        return grade_files(task, _WORKER["checkers"], _WORKER["slot"], _release(task["release"]))
+    except sandbox.SandboxUnavailable:
+        raise
+    except Exception as exc:
+        return grader_fault(task["student"], exc)
+
+
+def grader_fault(student: str, exc: BaseException) -> dict:
+    """The result of a submission the grader itself failed on (reported, never recorded)."""
+    log.exception("grading %s failed", student)
+    return {"student": student,
+            "fault": f"the grader failed on this submission ({type(exc).__name__}: "
+                     f"{str(exc)[:200]})"}
 
 
 def grade_files(task: dict, checkers, slot: int, release) -> dict:
@@ -142,9 +198,15 @@ def grade_files(task: dict, checkers, slot: int, release) -> dict:
     against the parsed ``release``, score it with ``checkers``; returns plain
     data for the writer. Writes nothing outside the sandbox's scratch space.
     """
+    from . import feedback_html
+
     limits = sandbox.Limits(**task["limits"])
+    feedback_html.configure(limits)   # this worker also writes feedback pages
     folder = Path(task["folder"])
     sub = nbio.read_submission(folder / task["notebook"])
+    _, timestamp_note = nbio.read_timestamp(folder)
+    if timestamp_note:
+        sub.notes.append(timestamp_note)
     problems = [scoring.Problem(**p) for p in task["problems"]]
     run = [p for p in problems if p.kind in ("function", "value")]
     outcome = sandbox.Outcome()
@@ -156,22 +218,30 @@ def grade_files(task: dict, checkers, slot: int, release) -> dict:
               "cases": scoring.case_args(task["cases"][p.id])} for p in run],
             limits, slot=slot)
     sandboxed = time.monotonic() - started
-    points, messages = {}, {}
+    items = []
     for p in problems:
         if p.kind in ("function", "value"):
-            points[p.id], lines = scoring.score_problem(
-                p, task["cases"][p.id], outcome.outputs[p.id], checkers)
+            items.append({"problem": p, "cases": task["cases"][p.id],
+                          "outputs": outcome.outputs[p.id]})
         elif p.kind == "model_file":
-            points[p.id], lines = scoring.score_model_file(
-                p, task["cases"][p.id], folder / p.answer, checkers)
-        else:
-            continue
-        messages[p.id] = [*sub.notes, *lines]
+            if "hwlib.train" not in sys.modules:  # import torch once per worker, not per fork
+                try:
+                    importlib.import_module("hwlib.train")
+                except Exception:
+                    pass
+            items.append({"problem": p, "cases": task["cases"][p.id],
+                          "path": str(folder / p.answer)})
+    scored, over_budget = scoring.score_bounded(items, checkers, limits)
+    points, messages = {}, {}
+    for p in problems:
+        if p.id in scored:
+            points[p.id], lines = scored[p.id]
+            messages[p.id] = [*sub.notes, *lines]
     answer_ids = set(nbio.answer_cell_ids(release))
     return {"student": task["student"], "points": points, "messages": messages,
             "answers": {k: v[:limits.max_cell_chars] for k, v in sub.answers.items()
                         if k in answer_ids},
-            "notes": sub.notes, "incidents": outcome.incidents,
+            "notes": [*sub.notes, *over_budget], "incidents": outcome.incidents,
             "seconds": round(time.monotonic() - started, 3),
             "sandbox_seconds": round(sandboxed, 3)}
 
@@ -279,11 +349,16 @@ def write_feedback(course_dir: str, assignment: str, student: str) -> str:
     """
     from .gradebook import Recorder
 
-    recorder = _WORKER.get("recorder")
-    if recorder is None:
-        recorder = _WORKER["recorder"] = Recorder(Path(course_dir))
-    recorder.feedback(assignment, student)
-    return student
+    try:
+        recorder = _WORKER.get("recorder")
+        if recorder is None:
+            recorder = _WORKER["recorder"] = Recorder(Path(course_dir))
+        recorder.feedback(assignment, student)
+    except Exception as exc:
+        log.exception("feedback for %s failed", student)
+        return {"feedback": student, "fault": f"its feedback could not be written "
+                                              f"({type(exc).__name__}: {str(exc)[:200]})"}
+    return {"feedback": student, "fault": None}
 
 
 def _run_pool(tasks: list[dict], jobs: int, checkers_name: str, on_result, on_feedback,
@@ -291,8 +366,9 @@ def _run_pool(tasks: list[dict], jobs: int, checkers_name: str, on_result, on_fe
     """Grade tasks in a process pool.
 
     Each worker sandboxes and scores one submission; this process records it
-    (``on_result``: the only gradebook writer), hands its feedback back to the
-    pool, and marks it done when the feedback exists (``on_feedback``).
+    (``on_result``: the only gradebook writer; False when it could not), hands
+    its feedback back to the pool, and marks it done when the feedback exists
+    (``on_feedback(student, fault or None)``).
     """
     from tqdm import tqdm
 
@@ -314,13 +390,14 @@ def _run_pool(tasks: list[dict], jobs: int, checkers_name: str, on_result, on_fe
                     finished, pending = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
                     for future in finished:
                         result = future.result()
-                        if isinstance(result, str):  # feedback written
-                            on_feedback(result)
+                        if "feedback" in result:  # feedback written (or not)
+                            on_feedback(result["feedback"], result["fault"])
                             bar.update(1)
-                        else:
-                            on_result(result)
+                        elif on_result(result):
                             pending.add(pool.submit(write_feedback, *feedback_args,
                                                     result["student"]))
+                        else:  # a grader fault: nothing recorded for it
+                            bar.update(1)
             except BaseException:
                 for future in pending:
                     future.cancel()
@@ -393,20 +470,35 @@ def _grade(recorder, course_dir: Path, spec: scoring.Assignment, submissions_dir
                   "problems": [p.__dict__ for p in spec.problems], "cases": cases,
                   "limits": limits.__dict__} for s in todo]
 
-        def on_result(result: dict) -> None:
+        def on_result(result: dict) -> bool:
             student = result["student"]
+            if result.get("fault"):
+                report.faults[student] = result["fault"]
+                return False
             log.info("%s: sandbox %.2f s, sandbox and scoring %.2f s", student,
                      result["sandbox_seconds"], result["seconds"])
             for incident in result["incidents"]:
                 log.info("%s: %s", student, incident)
+            if result["notes"]:
+                report.notes[student] = list(result["notes"])
             canonical = nbio.canonical_notebook(
                 release, nbio.Submission(answers=result["answers"]), limits.max_cell_chars)
-            recorder.record(assignment, student, spec.notebook, canonical,
-                            _test_results(spec, result))
+            try:
+                recorder.record(assignment, student, spec.notebook, canonical,
+                                _test_results(spec, result))
+            except Exception as exc:  # one submission must not stop the run
+                log.exception("recording %s failed", student)
+                report.faults[student] = (f"it could not be recorded in the gradebook "
+                                          f"({type(exc).__name__}: {str(exc)[:200]})")
+                return False
             recorded[student] = result
+            return True
 
-        def on_feedback(student: str) -> None:
+        def on_feedback(student: str, fault: str | None) -> None:
             result = recorded.pop(student)
+            if fault:
+                report.faults[student] = fault
+                return
             _write_marker(_marker(course_dir, assignment, student),
                           {"fingerprint": fingerprints[student],
                            "messages": result["messages"], "notes": result["notes"]})

@@ -14,7 +14,8 @@ converters in-process:
   ``execute_result``, which nbgrader reads as partial credit.
 - ``GenerateFeedback`` with ``ClearHiddenTests`` (hidden test source removed)
   and :class:`HideTestTracebacks` (no traceback line from a test cell), on an
-  HTML template that loads nothing from a CDN.
+  HTML template that loads nothing from a CDN, with every rendered markdown
+  cell sanitised by ``nh3`` (:mod:`hwlib.grading.feedback_html`).
 - ``CsvExportPlugin`` writes ``grades.csv``.
 
 Speed-ups of nbgrader's internals (each measured to matter, none changes
@@ -61,6 +62,21 @@ log = logging.getLogger(__name__)
 TEMPLATE_DIR = Path(__file__).with_name("templates")
 NBGRADER_TEMPLATES = Path(nbutils.__file__).parent / "server_extensions" / "formgrader" / "templates"
 RESULTS_KEY = "hwlib_sandbox_results"
+
+
+class TolerantCourseDirectory(CourseDirectory):
+    """nbgrader's CourseDirectory whose submission timestamp never raises.
+
+    nbgrader reads ``timestamp.txt`` of a submission before grading it and
+    raises on a malformed one, which stopped the whole run. Here a bad file
+    means "no timestamp" (the worker notes it in that student's feedback and
+    in the run summary, :func:`hwlib.grading.notebook.read_timestamp`).
+    """
+
+    def get_existing_timestamp(self, dest_path):
+        from .notebook import read_timestamp
+
+        return read_timestamp(Path(dest_path))[0]
 
 
 class FillSandboxResults(NbGraderPreprocessor):
@@ -216,6 +232,8 @@ def load_config(course_dir: Path) -> Config:
     config.HTMLExporter.template_name = "feedback_offline"
     config.HTMLExporter.template_file = "offline.html.j2"
     config.HTMLExporter.extra_template_basedirs = [str(NBGRADER_TEMPLATES), str(TEMPLATE_DIR)]
+    # rendered markdown (student answers included) is sanitised: no script, no network
+    config.GenerateFeedback.exporter_class = "hwlib.grading.feedback_html.SafeFeedbackExporter"
     config.GenerateFeedback.preprocessors = [GetGrades, CSSHTMLHeaderPreprocessor,
                                              ClearHiddenTests, HideTestTracebacks]
     config.Exporter.default_preprocessors = []
@@ -293,7 +311,7 @@ class Recorder:
     def __init__(self, course_dir: Path):
         self.course_dir = Path(course_dir).resolve()
         self.config = load_config(self.course_dir)
-        self.coursedir = CourseDirectory(config=self.config)
+        self.coursedir = TolerantCourseDirectory(config=self.config)
         self._converters: dict = {}
         self._quiet()
         self._alembic_on_path()

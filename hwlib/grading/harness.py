@@ -230,5 +230,29 @@ def main(job_path):
     os._exit(0)  # skip interpreter teardown: student atexit hooks do not run
 
 
+MS_NOSUID, MS_NODEV = 2, 4
+SCRATCH_MOUNTS = ("/tmp", "/dev/shm")
+
+
+def mount_scratch(size, inodes, argv):
+    """First step inside the sandbox (``--mount SIZE INODES -- CMD...``), the only
+    one with CAP_SYS_ADMIN: mount /tmp and /dev/shm as tmpfs with a size AND
+    an inode cap (bwrap's --tmpfs has no inode option), then exec CMD, which
+    drops every capability before any submitted code runs."""
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    options = f"size={int(size)},nr_inodes={int(inodes)},mode=1777".encode()
+    for target in SCRATCH_MOUNTS:
+        if libc.mount(b"tmpfs", target.encode(), b"tmpfs", MS_NOSUID | MS_NODEV, options):
+            errno = ctypes.get_errno()
+            sys.stderr.write(f"harness: cannot mount {target}: {os.strerror(errno)}\n")
+            os._exit(70)
+    os.chdir("/tmp")
+    os.execv(argv[0], argv)
+
+
 if __name__ == "__main__":
+    if sys.argv[1] == "--mount":
+        mount_scratch(sys.argv[2], sys.argv[3], sys.argv[5:])
     main(sys.argv[1])

@@ -160,3 +160,36 @@ def canonical_notebook(release, sub: Submission, max_chars: int = 200_000):
 def read_release(path: Path):
     """The released notebook (trusted, written by nbgrader) as nbformat v4."""
     return nbformat.read(str(path), as_version=4)
+
+
+MAX_TIMESTAMP_BYTES = 200
+
+
+def read_timestamp(folder: Path):
+    """``(datetime or None, note or None)`` from a submission's ``timestamp.txt``.
+
+    nbgrader reads this file before grading and raises on a malformed one,
+    which would stop the whole run; here it is read like nbgrader does
+    (``nbgrader.utils.parse_utc``) but bounded and tolerant: a file that is
+    too large, not text, or not a date is ignored with a note for the
+    student's feedback and the run summary.
+    """
+    path = Path(folder) / "timestamp.txt"
+    if not path.is_file() or path.is_symlink():
+        return None, None
+    try:
+        if path.stat().st_size > MAX_TIMESTAMP_BYTES:
+            return None, (f"timestamp.txt is larger than {MAX_TIMESTAMP_BYTES} bytes and "
+                          "was ignored (the submission time is unknown)")
+        text = path.read_bytes().decode("utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return None, "timestamp.txt is not readable text and was ignored"
+    if not text:
+        return None, None
+    try:
+        from nbgrader.utils import parse_utc
+        return parse_utc(text), None
+    except Exception:  # ValueError, OverflowError, dateutil's own errors...
+        shown = text if len(text) <= 40 else text[:37] + "..."
+        return None, (f"timestamp.txt holds {shown!r}, which is not a date and time; it "
+                      "was ignored (the submission time is unknown)")

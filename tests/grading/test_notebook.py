@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 
 import nbformat
+import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from hwlib.grading import notebook as nbio
@@ -143,3 +144,22 @@ def test_canonical_notebook_keeps_release_cells():
         "# hidden tests were here", "raise NotImplementedError()"]
     assert nb.metadata["kernelspec"]["name"] == "python3"
     nbformat.validate(nb)
+
+
+@pytest.mark.parametrize("data,want", [
+    (None, (None, None)),
+    (b"", (None, None)),
+    (b"2026-01-15 10:00:00 UTC", ("2026-01-15 10:00:00", None)),
+    (b"yesterday-ish", (None, "timestamp.txt holds 'yesterday-ish', which is not a date and "
+                               "time; it was ignored (the submission time is unknown)")),
+    (b"\xff\xfe", (None, "timestamp.txt is not readable text and was ignored")),
+    (b"9" * 201, (None, "timestamp.txt is larger than 200 bytes and was ignored (the "
+                        "submission time is unknown)")),
+])
+def test_timestamp_is_read_bounded_and_tolerant(tmp_path, data, want):
+    """Is timestamp.txt parsed like nbgrader does when valid, and ignored with
+    a note naming the problem (never an exception) when not?"""
+    if data is not None:
+        (tmp_path / "timestamp.txt").write_bytes(data)
+    stamp, note = nbio.read_timestamp(tmp_path)
+    assert (None if stamp is None else str(stamp), note) == want

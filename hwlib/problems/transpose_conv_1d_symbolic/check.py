@@ -1,6 +1,7 @@
 """Check of hw2.q2c_1d: how the answer is compared, and the known mistakes it names."""
 
-from hwlib.grading.compare import Mismatch, _kind, _one, _symbols, _sympy, parse_formula
+from hwlib.grading.compare import (Mismatch, _equivalent, _kind, _one, _symbols, _sympy,
+                                   parse_formula)
 
 
 def compare(sol, got, args):
@@ -16,6 +17,6 @@ def compare(sol, got, args):
         except Mismatch as exc:
             return _one(f"entry {i}: {exc}")
         reference = sp.sympify(ref, locals=names)
-        if sp.expand(student - reference) != 0:
+        if not _equivalent(student, reference, [])[0]:
             return _one(f"entry {i} should be {ref}, got {entry}")
     return _one(None)

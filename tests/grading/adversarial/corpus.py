@@ -15,14 +15,18 @@ capability is absent.
 
 Threats (docs/grading.md): 1 calling the reference, 2 reading the
 instructor's side, 3 patching the grader, 4 editing locked cells / metadata,
-5 resources, 6 writing outside the scratch space, 7 malformed input.
+5 resources, 6 writing outside the scratch space, 7 malformed input, 8 a
+malformed file that stops the whole run, 9 unbounded work on the trusted side
+(formulas), 10 student HTML in the feedback page.
+
+Some attacks hand in files next to the notebook (``Attack.files``).
 """
 from __future__ import annotations
 
 import copy
 import json
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -52,6 +56,18 @@ class Attack:
     threat: int
     build: Callable[[dict, Context], bytes]
     intact: tuple[str, ...]     # problems whose real answers survive the attack
+    files: dict[str, bytes] = field(default_factory=dict)   # handed in next to hw2.ipynb
+    note: str | None = None     # the note its feedback and the run summary must carry
+    # where no cgroup bounds the sandbox as a whole (the documented fallback:
+    # memory per process, processes per uid SHARED by all sandboxes of the
+    # run), the possible outcomes instead; None: same as intact
+    without_cgroup: tuple[tuple[str, ...], ...] | None = None
+
+    def expected(self, containment: str) -> tuple[tuple[str, ...], ...]:
+        """The possible sets of problems that keep their points in this mode."""
+        if containment == "rlimit" and self.without_cgroup is not None:
+            return self.without_cgroup
+        return (self.intact,)
 
 
 # ----------------------------------------------------------------------------
@@ -172,6 +188,15 @@ THREAT2 = [
         f"_ok = any({str(c.repo)!r} in v or 'hwlib' in v.lower() or 'HWLIB' in k\n"
         "          or 'VIRTUAL_ENV' in k for k, v in os.environ.items())")),
         without("hw2.q2b")),
+    # bwrap is PID 1 of the sandbox: its /proc/1/environ must not hold the
+    # grader's environment (the test sets HWLIB_CORPUS_SECRET before grading)
+    Attack("proc_environ", 2, gated(lambda c: (
+        "import os\n_ok = False\n"
+        "for _pid in os.listdir('/proc'):\n"
+        "    try:\n"
+        "        _ok = _ok or b'HWLIB_CORPUS_SECRET' in open(f'/proc/{_pid}/environ', 'rb').read()\n"
+        "    except OSError:\n"
+        "        pass")), without("hw2.q2b")),
     Attack("network", 2, gated(lambda c: (
         "import socket\n_ok = False\n"
         "for _host, _port in (('1.1.1.1', 53), ('8.8.8.8', 443), ('127.0.0.1', 8888),\n"
@@ -362,8 +387,10 @@ STDOUT_FLOOD = ("import sys\n_real_q2c = transpose_conv2d\n"
                 "    return _real_q2c(x, w, stride, padding)\n")
 SYS_EXIT = "import sys\ndef filter_from_output(x, y):\n    sys.exit(0)\n"
 OS_EXIT = "import os\ndef meanonly_bn_backward(dy, gamma):\n    os._exit(0)\n"
+# a real crash: reading address 8 (ctypes.string_at(0, 16) returns 16 bytes
+# from PyBytes_FromStringAndSize(NULL, 16) and never crashes)
 SEGFAULT = ("import ctypes\ndef filter_from_output(x, y):\n"
-            "    return ctypes.string_at(0, 16)\n")
+            "    return ctypes.c_char.from_address(8).value\n")
 FILL_DISK = ("def filter_from_output(x, y):\n"
              "    for d in ('/tmp', '/dev/shm', '/var/tmp', '.'):\n"
              "        try:\n"
@@ -378,7 +405,55 @@ def _q2c_after(nb: dict, code: str) -> str:
     return cell_source(nb, Q2C) + "\n" + code
 
 
+# memory spread over children: each under the per-process limit, together over
+# the sandbox's memory_bytes (1 GiB in the corpus run: 5 x 240 MiB); right
+# answers only if all of them held their memory at once
+FORK_MEMORY = ("import os, time\n"
+               "def _hog():\n"
+               "    kids = []\n"
+               "    for _ in range(5):\n"
+               "        pid = os.fork()\n"
+               "        if pid == 0:\n"
+               "            _block = b'x' * (240 << 20)\n"
+               "            time.sleep(0.5)\n"
+               "            os._exit(0)\n"
+               "        kids.append(pid)\n"
+               "    return all(os.waitpid(p, 0)[1] == 0 for p in kids)\n"
+               "_ok = _hog()")
+# a million empty files cost no bytes, only inodes (kernel memory)
+INODE_FLOOD = ("import os\n_n = 0\n"
+               "for _d in ('/tmp', '/dev/shm'):\n"
+               "    try:\n"
+               "        for _i in range(200_000):\n"
+               "            open(f'{_d}/e{_i}', 'w').close()\n"
+               "            _n += 1\n"
+               "    except OSError:\n"
+               "        pass\n"
+               "_ok = _n >= 100_000")
+# a hung call whose child writes newlines and repeated/forged events to every
+# descriptor: liveness is the harness's progress, so it costs one call time-out
+NEWLINE_FLOOD = ("import os, signal, time\n"
+                 "def filter_from_output(x, y):\n"
+                 "    signal.signal(signal.SIGALRM, signal.SIG_IGN)\n"
+                 "    if os.fork() == 0:\n"
+                 "        while True:\n"
+                 "            for fd in range(1, 40):\n"
+                 "                try:\n"
+                 "                    os.write(fd, b'\\n' * 100 + b'{\"t\": \"end\", \"step\": 999}\\n')\n"
+                 "                except OSError:\n"
+                 "                    pass\n"
+                 "            time.sleep(0.01)\n"
+                 "    while True:\n"
+                 "        pass\n")
+
 THREAT5 = [
+    # without a cgroup (an ordinary user's grader) its children hold their memory
+    # (ALL intact) unless a concurrent sandbox of the same uid (the fork bomb)
+    # has used up the shared process limit, when a fork fails (q2b lost)
+    Attack("fork_memory_hog", 5, gated(lambda c: FORK_MEMORY), without("hw2.q2b"),
+           without_cgroup=(ALL, without("hw2.q2b"))),
+    Attack("inode_flood", 5, gated(lambda c: INODE_FLOOD), without("hw2.q2b")),
+    Attack("newline_flood", 5, replace_q2b(NEWLINE_FLOOD), without("hw2.q2b")),
     Attack("infinite_loop", 5, replace_q2b(INFINITE_LOOP), without("hw2.q2b")),
     Attack("infinite_loop_in_cell", 5,
            lambda nb, ctx: dumps(with_cells(nb, **{Q2C: LOOP_IN_CELL + cell_source(nb, Q2C)})),
@@ -427,7 +502,26 @@ def _write_outside(nb: dict, ctx: Context) -> bytes:
     return dumps(with_cells(nb, **{Q2B: code + cell_source(nb, Q2B)}))
 
 
-THREAT6 = [Attack("write_outside_scratch", 6, _write_outside, ALL)]
+# every place but /tmp and /dev/shm must be read-only, bwrap's own tmpfs root
+# and /dev included (writable, unsized, in a user namespace before)
+UNSIZED_MOUNTS = ("import os\n_ok = False\n"
+                  "for _d in ('/', '/dev', '/opt', '/opt/harness', '/job', '/usr', '/run',\n"
+                  "           '/var', '/proc/self', '/sys'):\n"
+                  "    try:\n"
+                  "        with open(os.path.join(_d, 'x'), 'w') as _fh:\n"
+                  "            _fh.write('x')\n"
+                  "        _ok = True\n"
+                  "    except OSError:\n"
+                  "        pass\n"
+                  "    try:\n"
+                  "        os.mkdir(os.path.join(_d, 'newdir'))\n"
+                  "        _ok = True\n"
+                  "    except OSError:\n"
+                  "        pass")
+
+THREAT6 = [Attack("write_outside_scratch", 6, _write_outside, ALL),
+           Attack("write_unsized_mounts", 6, gated(lambda c: UNSIZED_MOUNTS),
+                  without("hw2.q2b"))]
 
 # ----------------------------------------------------------------------------
 # 7. malformed input
@@ -458,4 +552,70 @@ THREAT7 = [
     Attack("deeply_nested_json", 7, lambda nb, ctx: b"[" * 100_000 + b"]" * 100_000, ()),
 ]
 
-ATTACKS = THREAT1 + THREAT2 + THREAT3 + THREAT4 + THREAT5 + THREAT6 + THREAT7
+# ----------------------------------------------------------------------------
+# 8. a malformed file next to the notebook (nbgrader reads timestamp.txt before
+#    grading; it used to raise and stop the run for everyone): the answers are
+#    right and earn their points, the file is ignored with a note
+# ----------------------------------------------------------------------------
+
+THREAT8 = [
+    Attack("bad_timestamp", 8, lambda nb, ctx: dumps(nb), ALL,
+           files={"timestamp.txt": b"the day before the deadline, honestly"},
+           note="timestamp.txt holds 'the day before the deadline, honestly', which is not a "
+                "date and time; it was ignored (the submission time is unknown)"),
+    Attack("binary_timestamp", 8, lambda nb, ctx: dumps(nb), ALL,
+           files={"timestamp.txt": bytes(range(256)) * 4},
+           note="timestamp.txt is larger than 200 bytes and was ignored (the submission "
+                "time is unknown)"),
+    Attack("overflow_timestamp", 8, lambda nb, ctx: dumps(nb), ALL,
+           files={"timestamp.txt": b"99999999999-01-01 00:00:00"},
+           note="timestamp.txt holds '99999999999-01-01 00:00:00', which is not a date and "
+                "time; it was ignored (the submission time is unknown)"),
+]
+
+# ----------------------------------------------------------------------------
+# 9. unbounded work on the trusted side: formulas whose expansion or
+#    evaluation would take minutes or gigabytes (scored 0, within the budget)
+# ----------------------------------------------------------------------------
+
+Q4F = "hw2_q4_formula_answer"
+Q2C1D = "hw2_q2c_1d_answer"
+
+
+def _formula(text: str):
+    return lambda nb, ctx: dumps(with_cells(nb, **{Q4F: f"meanonly_bn_formula = {text!r}"}))
+
+
+HUGE_1D = ("def transpose_conv1d_symbolic(inputs, kernel, stride):\n"
+           "    n_out = (len(inputs) - 1) * stride + len(kernel)\n"
+           "    s = '+'.join(list(inputs) + list(kernel))\n"
+           "    return [f'({s}+1)**32*({s}+2)**32'] * n_out\n")
+
+THREAT9 = [
+    Attack("formula_power_tower", 9, _formula("(g_i+1)**10**6"), without("hw2.q4_formula")),
+    Attack("formula_huge_integer", 9, _formula("9**9**9*gamma"), without("hw2.q4_formula")),
+    Attack("formula_factorial", 9, _formula("factorial(10**9)"), without("hw2.q4_formula")),
+    Attack("formula_nested_parens", 9, _formula("(" * 150 + "gamma*g_i" + ")" * 150),
+           without("hw2.q4_formula")),
+    Attack("formula_exp_tower", 9, _formula("exp(exp(exp(exp(exp(gamma*g_i)))))"),
+           without("hw2.q4_formula")),
+    Attack("formula_expansion_bomb", 9,
+           lambda nb, ctx: dumps(with_cells(nb, **{Q2C1D: HUGE_1D})), without("hw2.q2c_1d")),
+]
+
+# ----------------------------------------------------------------------------
+# 10. student HTML in the feedback page (a hand-graded markdown answer)
+# ----------------------------------------------------------------------------
+
+HOSTILE_HTML = ("My reasons.\n\n<script>document.title = 'pwned'</script>\n"
+                "<img src=\"http://203.0.113.7/track.png\" onerror=\"alert(1)\">\n"
+                "<iframe src=\"http://203.0.113.7/frame\"></iframe>\n"
+                "<link rel=\"stylesheet\" href=\"http://203.0.113.7/x.css\">\n"
+                "![tracker](http://203.0.113.7/md.png)\n")
+
+THREAT10 = [Attack("hostile_markdown", 10,
+                   lambda nb, ctx: dumps(with_cells(nb, hw2_q1_reasons_answer=HOSTILE_HTML)),
+                   ALL)]
+
+ATTACKS = (THREAT1 + THREAT2 + THREAT3 + THREAT4 + THREAT5 + THREAT6 + THREAT7 + THREAT8
+           + THREAT9 + THREAT10)

@@ -23,8 +23,8 @@ from hwlib.grading import engine, sandbox
 from hwlib.grading.gradebook import Recorder
 
 ATOL = 1e-9
-LIMITS = sandbox.Limits(call_timeout=3.0, cell_timeout=4.0, wall_timeout=120.0,
-                        memory_bytes=2 * 1024 ** 3, max_output_bytes=8 * 1024 ** 2,
+LIMITS = sandbox.Limits(call_timeout=3.0, cell_timeout=8.0, wall_timeout=120.0,
+                        memory_bytes=1024 ** 3, max_output_bytes=8 * 1024 ** 2,
                         tmpfs_bytes=16 * 1024 ** 2)
 SAMPLES = REPO / "assignments" / "samples" / "hw2"
 # files the grader itself writes; everything else in the course must not change
@@ -91,11 +91,17 @@ def corpus_run(tmp_path_factory):
     for attack in ATTACKS:
         (subs / attack.name).mkdir(parents=True)
         (subs / attack.name / "hw2.ipynb").write_bytes(attack.build(reference, ctx))
+        for name, data in attack.files.items():
+            (subs / attack.name / name).write_bytes(data)
 
     before = {"course": tree_digest(course, GRADER_OUTPUTS),
               "repo": tree_digest(REPO / "hwlib"), "subs": tree_digest(subs),
               "tables": instructor_tables(course / "gradebook.db")}
-    report = engine.grade(course, "hw2", subs, jobs=2, limits=LIMITS)
+    os.environ["HWLIB_CORPUS_SECRET"] = "instructor-token-123"   # the proc_environ attack
+    try:
+        report = engine.grade(course, "hw2", subs, jobs=2, limits=LIMITS)
+    finally:
+        del os.environ["HWLIB_CORPUS_SECRET"]
     after = {"course": tree_digest(course, GRADER_OUTPUTS),
              "repo": tree_digest(REPO / "hwlib"), "subs": tree_digest(subs),
              "tables": instructor_tables(course / "gradebook.db")}
@@ -105,8 +111,8 @@ def corpus_run(tmp_path_factory):
 
 
 def test_corpus_covers_every_threat():
-    """Is there at least one hostile submission per threat of the issue (1-7)?"""
-    assert {a.threat for a in ATTACKS} == set(range(1, 8))
+    """Is there at least one hostile submission per threat of docs/grading.md (1-10)?"""
+    assert {a.threat for a in ATTACKS} == set(range(1, 11))
 
 
 def test_controls(corpus_run):
@@ -122,11 +128,15 @@ def test_attack_earns_exactly_its_real_answers(corpus_run, attack):
     nothing for the problem it attacked?"""
     _, _, report, _, _, points = corpus_run
     got = report.scores[attack.name]
+    outcomes = attack.expected(sandbox.containment(LIMITS))
+    full = tuple(p for p in ALL if got[p] == pytest.approx(points[p], abs=ATOL))
+    intact = full if full in outcomes else outcomes[0]
     for pid in ALL:
-        want = points[pid] if pid in attack.intact else 0
+        want = points[pid] if pid in intact else 0
         assert got[pid] == pytest.approx(want, abs=ATOL), (pid, report.messages[attack.name])
     assert report.total[attack.name] == pytest.approx(
-        sum(points[p] for p in attack.intact), abs=ATOL)
+        sum(points[p] for p in intact), abs=ATOL)
+    assert attack.name not in report.faults
 
 
 def test_course_files_unchanged(corpus_run):
@@ -190,3 +200,47 @@ def test_feedback_names_the_time_out(corpus_run):
 def test_no_sandboxed_process_survives(corpus_run):
     """After the run (fork bomb included), is no sandbox-uid process alive?"""
     assert sandbox_processes() == []
+
+
+@pytest.mark.parametrize("attack", [a for a in ATTACKS if a.note],
+                         ids=[a.name for a in ATTACKS if a.note])
+def test_bad_file_is_noted_in_feedback_and_summary(corpus_run, attack):
+    """Does a submission with a malformed file next to its notebook carry a note
+    naming the file, in its messages, its feedback page and the run summary?"""
+    course, _, report, _, _, _ = corpus_run
+    assert report.notes[attack.name] == [attack.note]
+    assert report.messages[attack.name]["hw2.q2b"][0] == attack.note
+    assert f"  {attack.name}: {attack.note}" in report.table()
+    html = (course / "feedback" / attack.name / "hw2" / "hw2.html").read_text()
+    assert "timestamp.txt" in html
+
+
+def test_no_grader_faults(corpus_run):
+    """Did no submission of the corpus cause a grader fault?"""
+    assert corpus_run[2].faults == {}
+
+
+def test_segfault_really_crashes(corpus_run):
+    """Does the segfault case crash (signal 11), as its name claims?"""
+    lines = corpus_run[2].messages["segfault"]["hw2.q2b"]
+    assert any("killed by signal 11 (SIGSEGV)" in line for line in lines), lines
+
+
+def test_newline_flood_costs_one_call_time_out(corpus_run):
+    """Is the hung call of the newline flood reported as its own time-out, not
+    as the submission's total time running out?"""
+    lines = corpus_run[2].messages["newline_flood"]["hw2.q2b"]
+    assert any("TimeoutError: time limit exceeded" in line for line in lines), lines
+    assert not any("total time" in line for line in lines)
+
+
+def test_hostile_markdown_is_sanitised(corpus_run):
+    """Is the hostile markdown answer's script, iframe, style sheet and tracking
+    images gone from its feedback page (no element refers to the attacker's
+    address; the URL may survive only as visible text), and its text still there?"""
+    course = corpus_run[0]
+    html = (course / "feedback" / "hostile_markdown" / "hw2" / "hw2.html").read_text()
+    assert "My reasons." in html
+    for bad in ("document.title = 'pwned'", "<iframe", "onerror", 'src="http://203.0.113.7',
+                'href="http://203.0.113.7/x.css', "<link rel=\"stylesheet\" href=\"http://203"):
+        assert bad not in html, bad
