@@ -283,10 +283,13 @@ _WORKER["recorder"] = Recorder(Path(course))  # warm up while the workers grade
 for line in sys.stdin:
     student = line.strip()
     try:
-        write_feedback(course, assignment, student)
-        print("ok", student, flush=True)
+        fault = write_feedback(course, assignment, student)["fault"]
     except Exception as exc:
-        print("error", student, type(exc).__name__, " ".join(str(exc).split()), flush=True)
+        fault = f"its feedback could not be written ({type(exc).__name__}: {exc})"
+    if fault:
+        print("fault", student, " ".join(str(fault).split()), flush=True)
+    else:
+        print("ok", student, flush=True)
 """
 
 
@@ -326,8 +329,9 @@ class FeedbackWriters:
         self.load[k] += 1
         self.outstanding += 1
 
-    def finished(self, block: bool = False) -> list[str]:
-        """Students whose feedback is written (``block``: wait for all)."""
+    def finished(self, block: bool = False) -> list[tuple[str, str | None]]:
+        """(student, fault or None) of each feedback finished (``block``: wait
+        for all); a fault is a feedback page that could not be written."""
         import queue
 
         found = []
@@ -340,11 +344,11 @@ class FeedbackWriters:
                 break
             if status == "exit":
                 raise RuntimeError(f"a feedback helper process ended ({detail})")
-            if status != "ok":
+            if status not in ("ok", "fault"):
                 raise RuntimeError(f"feedback for {student} failed: {detail}")
             self.load[k] -= 1
             self.outstanding -= 1
-            found.append(student)
+            found.append((student, detail if status == "fault" else None))
         return found
 
     def close(self) -> None:
@@ -442,8 +446,8 @@ class DaskExecutor:
                     done.add(future)
 
             def drain_feedback(block: bool):
-                for student in feedback.finished(block):
-                    on_feedback(student)
+                for student, fault in feedback.finished(block):
+                    on_feedback(student, fault)
                     bar.update(1)
 
             refill()

@@ -361,6 +361,19 @@ def write_feedback(course_dir: str, assignment: str, student: str) -> str:
     return {"feedback": student, "fault": None}
 
 
+def _start_method() -> str:
+    """How the pool starts its workers.
+
+    fork: workers start in milliseconds and need no importable __main__; it is
+    only safe while this process runs no other thread, and torch's OpenMP pool
+    (native threads, invisible to `threading`) deadlocks a forked child that
+    runs torch again (the trained-model problem), so a process that has
+    imported torch starts its workers with spawn.
+    """
+    fork_safe = threading.active_count() == 1 and "torch" not in sys.modules
+    return "fork" if fork_safe else "spawn"
+
+
 def _run_pool(tasks: list[dict], jobs: int, checkers_name: str, on_result, on_feedback,
               progress: bool, feedback_args: tuple[str, str]) -> None:
     """Grade tasks in a process pool.
@@ -373,10 +386,7 @@ def _run_pool(tasks: list[dict], jobs: int, checkers_name: str, on_result, on_fe
     from tqdm import tqdm
 
     tqdm.monitor_interval = 0  # no monitor thread: the next pool may fork
-    # fork: workers start in milliseconds and need no importable __main__;
-    # it is only safe while this process runs no other thread
-    method = "fork" if threading.active_count() == 1 else "spawn"
-    ctx = multiprocessing.get_context(method)
+    ctx = multiprocessing.get_context(_start_method())
     slots = ctx.Value("i", 0)  # next free slot; a Queue would start a feeder thread
     pool = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker,
                                   initargs=(slots, checkers_name))

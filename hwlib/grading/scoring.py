@@ -238,8 +238,10 @@ def score_bounded(items: list[dict], checkers, limits) -> tuple[dict, list[str]]
     or "path" (model_file)}. The child has ``scoring_memory_bytes`` of address
     space beyond the worker's and all the items share ``scoring_timeout``
     seconds of wall time (and CPU). An item that the child dies on or runs out
-    of time in scores 0 with a line naming the limit; the remaining items are
-    scored in a fresh child within what is left of the budget.
+    of time in scores 0 with a line naming the limit, except a model file,
+    whose evaluation cost the course fixes: it is left ungraded for the
+    instructor. The remaining items are scored in a fresh child within what is
+    left of the budget.
 
     Returns ({problem id: (points, lines)}, incidents for the run summary).
     """
@@ -268,7 +270,18 @@ def score_bounded(items: list[dict], checkers, limits) -> tuple[dict, list[str]]
         done, reason = _read_scores(read_fd, child, pending, results, deadline)
         pending = pending[done:]
         if pending and reason:
-            culprit = pending.pop(0)["problem"].id
+            item = pending.pop(0)
+            culprit = item["problem"].id
+            if item["problem"].kind == "model_file":
+                # The course fixes the network and bounds the file's size, so the
+                # cost of evaluating it is the grader's, not the student's: a
+                # slow or small grading machine leaves it pending, never 0.
+                results[culprit] = (None, [f"{culprit}: not checked: evaluating the model "
+                                           f"{reason} on this grading machine; left for the "
+                                           "instructor (raise the scoring_timeout limit or "
+                                           "grade on a faster machine, then --force)"])
+                incidents.append(f"{culprit}: model evaluation {reason} (grader's limit)")
+                continue
             results[culprit] = (0.0, [f"{culprit}: checking this answer {reason}; "
                                       "it scores 0 (simplify the answer)"])
             incidents.append(f"{culprit}: checking the answer {reason}")

@@ -192,3 +192,19 @@ def test_killed_run_resumes_without_losing_grades(tmp_path):
     report = engine.grade(course, "toy", subs, jobs=2, checkers="toy_checkers", limits=LIMITS)
     assert sorted(report.regraded) == sorted(set(students) - set(done_before))
     assert report.total == {s: 6 for s in students}
+
+
+def test_workers_are_spawned_once_torch_is_loaded(monkeypatch):
+    """Does the pool stop forking once torch is imported (a forked child that runs
+    torch after the parent did deadlocks in OpenMP), and fork otherwise?"""
+    import sys as _sys
+
+    from hwlib.grading import engine
+
+    monkeypatch.setitem(_sys.modules, "torch", object())
+    assert engine._start_method() == "spawn"
+    monkeypatch.delitem(_sys.modules, "torch")
+    monkeypatch.setattr(engine.threading, "active_count", lambda: 1)
+    assert engine._start_method() == "fork"
+    monkeypatch.setattr(engine.threading, "active_count", lambda: 2)
+    assert engine._start_method() == "spawn"
