@@ -101,3 +101,22 @@ def test_small_model_file_goes_to_the_checker(tmp_path):
     assert scoring.model_file_problem(path, LIMITS.model_file_bytes) is None
     assert scoring.model_file_problem(path, 500) == (
         f"the file is {path.stat().st_size:,} bytes, more than the limit of 500 bytes")
+
+
+def test_slow_model_evaluation_is_left_pending_not_zero(tmp_path):
+    """A model file whose evaluation outlasts the budget (a slow grading machine:
+    the course fixes the network and bounds the file): is it left ungraded for
+    the instructor (None) with a line saying why, rather than scored 0?"""
+    path = tmp_path / "eurosat_model.pt"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("archive/data.pkl", b"x" * 1000)
+    items = [{"problem": _problem("hw1.p4", "model_file"), "cases": [{"args": None}],
+              "path": str(path)}]
+    results, incidents = scoring.score_bounded(items, _checkers({"hw1.p4": _spin}), LIMITS)
+    points, lines = results["hw1.p4"]
+    assert points is None
+    assert lines == ["hw1.p4: not checked: evaluating the model took longer than the grader "
+                     "allows on this grading machine; left for the instructor (raise the "
+                     "scoring_timeout limit or grade on a faster machine, then --force)"]
+    assert incidents == ["hw1.p4: model evaluation took longer than the grader allows "
+                         "(grader's limit)"]
