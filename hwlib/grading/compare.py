@@ -92,8 +92,6 @@ def _shape(a: np.ndarray) -> str:
 _PLAIN = (type(None), bool, int, float, str, list, dict)
 MAX_DEPTH = 32             # nesting of lists and dicts in an answer
 MAX_ENTRIES = 10 ** 6      # numbers in one answer
-_NUMBER_TEXT = re.compile(r"^[+-]?([0-9]{1,30}(\.[0-9]{0,30})?|\.[0-9]{1,30})([eE][+-]?[0-9]{1,3})?$"
-                          r"|^[+-]?[0-9]{1,30} */ *[+-]?[0-9]{1,30}$", re.ASCII)
 
 
 def _plain(v: Any, what: str, depth: int = 0, budget: list | None = None) -> None:
@@ -114,20 +112,12 @@ def _plain(v: Any, what: str, depth: int = 0, budget: list | None = None) -> Non
             raise Mismatch(f"{what} should have string keys")
 
 
-def _number_text(v: str) -> float | None:
-    """A finite number from a string written as a decimal or a fraction (3/2), else None."""
-    text = v.strip()
-    if len(text) > 80 or not _NUMBER_TEXT.match(text):
-        return None
-    try:
-        x = float(Fraction(text.replace(" ", "")))
-    except (ValueError, ZeroDivisionError, OverflowError):
-        return None
-    return x if math.isfinite(x) else None
-
-
 def _as_number(v: Any, what: str) -> float:
-    """A finite real number from an answer (ints, floats, numeric strings such as '3/2')."""
+    """A finite real number from an answer (a plain int or float, or a list of one).
+
+    Strings are not numbers, not even '3' or '3/2' (nor 'nan', '1e400', ...):
+    a question that wants a formula asks for one and parses it with parse_formula.
+    """
     _plain(v, what)
     if isinstance(v, bool) or v is None:
         raise Mismatch(f"{what} should be a number, got {_kind(v)}")
@@ -139,10 +129,6 @@ def _as_number(v: Any, what: str) -> float:
         if not math.isfinite(x):
             raise Mismatch(f"{what} should be a finite number, got {_fmt(x)}")
         return x
-    if isinstance(v, str):
-        x = _number_text(v)
-        if x is not None:
-            return x
     if isinstance(v, list) and len(v) == 1:
         return _as_number(v[0], what)
     raise Mismatch(f"{what} should be a number, got {_kind(v)}")
