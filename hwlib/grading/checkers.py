@@ -13,9 +13,10 @@ The grading is split in two so that student code never needs hwlib:
 * :func:`score` judges the answers, outside any sandbox. ``outputs[i]`` is
   ``{"ok": True, "value": <json>}`` or ``{"ok": False, "error": "Type: msg"}``
   for ``cases[i]``. It recomputes the reference with the registry, compares
-  under the tolerances below, and gives partial credit per check (weighted by
-  the case's ``weight``, default 1), with one plain message line per check.
-  It never raises.
+  under the tolerances below, and gives partial credit per check: a check
+  (one part of the answer) counts when it is right on every scored case (a
+  case of ``weight`` 0, the statement's example, is reported but not scored),
+  with one plain message line per check and case. It never raises.
 * :func:`check` is the in-kernel path of plain nbgrader: it looks the answer
   up in the notebook's namespace, runs the cases in-process (every exception
   caught, each call under a time limit), prints the messages and returns the
@@ -227,21 +228,33 @@ def score(problem_id: str, cases: list, outputs: list) -> tuple[float, list[str]
 
 
 def _score_cases(spec: Spec, case_list: list, outputs: list) -> tuple[float, list[str]]:
-    """Weighted fraction of checks passed: a case of weight 0 (the statement's
-    example) is judged and reported but earns nothing."""
-    results: list[tuple[bool, str, float]] = []
+    """(fraction of checks passed on EVERY scored case, one message per check and case).
+
+    A check (one part of the answer) earns its share only when it is right on
+    every case of weight > 0: the case design covers every regime of the
+    parameters, so an answer that is wrong on one regime (stride > 1, padding,
+    several layers, ...) earns nothing for that part on any run, whatever the
+    random draws. Cases of weight 0 (the statement's example) are judged and
+    reported but count for nothing.
+    """
     if len(outputs) < len(case_list):
         outputs = outputs + [{"ok": False, "error": "no result"}] * (len(case_list) - len(outputs))
+    messages: list[str] = []
+    right = [True] * len(spec.checks)
+    scored = False
     for case, out in zip(case_list, outputs):
         label = str(case.get("label", "case")) if isinstance(case, dict) else "case"
         args = case.get("args") if isinstance(case, dict) else None
-        weight = scored_weight(case)
-        results.extend((ok, msg, weight) for ok, msg in _judge_case(spec, label, args, out))
-    total = sum(w for _, _, w in results)
-    if not results or not total > 0:
-        return 0.0, [msg for _, msg, _ in results] or ["no checks were run"]
-    passed = sum(w for ok, _, w in results if ok)
-    return passed / total, [msg for _, msg, _ in results]
+        results = _judge_case(spec, label, args, out)
+        messages.extend(msg for _, msg in results)
+        if scored_weight(case) > 0:
+            scored = True
+            right = [r and ok for r, (ok, _) in zip(right, results)]
+    if not messages:
+        return 0.0, ["no checks were run"]
+    if not scored:
+        return 0.0, messages
+    return sum(right) / len(right), messages
 
 
 def _judge_case(spec: Spec, label: str, args, out) -> list[tuple[bool, str]]:

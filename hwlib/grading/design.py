@@ -14,7 +14,10 @@ A grading run asks, for each function question:
    ``extra(rng)`` is read the same way);
 3. :data:`N_DRAWN` parameter sets drawn by the registry's ``sample(rng)``.
 
-Every case but the example has weight 1. The cases are a pure function of the
+Every case but the example has weight 1 (is scored), and a check (one part of
+the answer) earns its share only when it is right on every scored case
+(:func:`hwlib.grading.checkers.score`): an answer wrong on one regime earns
+nothing for that part, on every run. The cases are a pure function of the
 seed: the same seed gives the same cases, on any machine.
 
 Per-student seeds

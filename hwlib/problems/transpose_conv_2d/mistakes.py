@@ -20,4 +20,44 @@ def transpose_conv2d(x, w, stride, padding):
                      [0, 0, 1]])
 ''',
     },
+    {
+        "name": "padding_ignored",
+        "score": 0,
+        "phrase": "shape should be",
+        "why": ("The full scatter-add output is returned without cropping `padding` rows and "
+                "columns from each side: right whenever padding is 0, which is why the issue saw "
+                "it score 2.25 or 3 of 3 by the luck of the draw. The case design always asks "
+                "padding 1 and 2, where the shape is wrong, so it scores 0 on every run."),
+        "code": '''\
+import numpy as np
+
+def transpose_conv2d(x, w, stride, padding):
+    x, w = np.asarray(x, dtype=float), np.asarray(w, dtype=float)
+    (h, wd), (kh, kw) = x.shape, w.shape
+    out = np.zeros(((h - 1) * stride + kh, (wd - 1) * stride + kw))
+    for i in range(h):
+        for j in range(wd):
+            out[i * stride:i * stride + kh, j * stride:j * stride + kw] += x[i, j] * w
+    return out   # padding forgotten
+''',
+    },
+    {
+        "name": "stride_ignored",
+        "score": 0,
+        "phrase": "shape should be",
+        "why": ("Every input pixel is placed one step apart whatever the stride: right whenever "
+                "stride is 1; the case design always asks stride 2 and 3, so it scores 0."),
+        "code": '''\
+import numpy as np
+
+def transpose_conv2d(x, w, stride, padding):
+    x, w = np.asarray(x, dtype=float), np.asarray(w, dtype=float)
+    (h, wd), (kh, kw) = x.shape, w.shape
+    out = np.zeros((h - 1 + kh, wd - 1 + kw))
+    for i in range(h):
+        for j in range(wd):
+            out[i:i + kh, j:j + kw] += x[i, j] * w   # stride forgotten
+    return out[padding:out.shape[0] - padding, padding:out.shape[1] - padding]
+''',
+    },
 ]
