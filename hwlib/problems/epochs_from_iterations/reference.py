@@ -4,6 +4,9 @@ from hwlib import optim
 # The parameters of the statement: the one place these numbers are typed.
 DEFAULTS = {"iterations": 1000, "dataset_size": 100, "batch_size": 20, "drop_last": False}
 
+# Checked by the registry before solve (hwlib/validate.py): a ValueError names the parameter.
+MINIMUM = {"dataset_size": 1, "batch_size": 1}
+
 
 def sample(rng):
     dataset_size = int(rng.integers(10, 1000))

@@ -4,6 +4,10 @@ from hwlib import conv
 # The parameters of the statement: the one place these numbers are typed.
 DEFAULTS = {"x": [[-1, 2], [3, 1]], "w": [[1, -1], [0, 1]], "stride": 1, "padding": 0}
 
+# Checked by the registry before solve (hwlib/validate.py): a ValueError names the parameter.
+MINIMUM = {"stride": 1}
+LIMITS = {"stride": 100, "padding": 100}
+
 
 def sample(rng):
     h, w = (int(v) for v in rng.integers(1, 4, 2))
