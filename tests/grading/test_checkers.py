@@ -143,6 +143,21 @@ def test_cases_are_a_pure_function_of_an_int_seed(entry):
     assert C.cases(entry["id"], 12345) == C.cases(entry["id"], np.random.default_rng(12345))
 
 
+DESIGNED = [pid for pid, spec in C.SPECS.items() if spec.kind == "function"]
+
+
+@pytest.mark.parametrize("pid", DESIGNED)
+def test_every_designed_case_is_asked(pid):
+    """Does every function question have a case design, each of whose cases is asked
+    (solvable, not the example) on every run?"""
+    spec = C.SPECS[pid]
+    assert spec.case_design is not None, f"{pid}: no case_design in its check.py"
+    for seed in range(30):
+        designed = spec.case_design(np.random.default_rng(seed))
+        labels = [c["label"] for c in C.cases(pid, seed)]
+        assert designed and all(label in labels for label, _ in designed), (seed, labels)
+
+
 def test_the_unscored_example_earns_nothing():
     """Does the reference answer on the example alone (every other case wrong) score 0,
     while its feedback line still says the example is correct?"""

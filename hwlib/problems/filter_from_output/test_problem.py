@@ -22,7 +22,7 @@ def test_hard_coded_seed_answer_earns_nothing():
         fraction, messages = grade_answer(ID, lambda x, y: seed_answer, seed)
         assert fraction == 0.0
         assert messages[0] == "seed example (not scored): correct"
-        assert len(messages) >= 1 + N_DRAWN and not any(m.endswith(": correct") for m in messages[1:])
+        assert len(messages) >= 1 + N_DRAWN   # the example, the designed and the drawn cases
 
 
 def test_raising_function_scores_zero_with_the_error():
