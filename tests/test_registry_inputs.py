@@ -58,14 +58,11 @@ def _bad_values(default):
     if default is None:  # an optional array
         return ["abc", 3, True, [[NAN]], [[1.0, 2.0], [3.0]], [[INF, 1.0]], {"a": 1}]
     if isinstance(default, list):
-        leaf = _first_leaf_replaced(default, None)
-        bad = ["abc", 3, None, {"a": 1}, [default], leaf,
+        bad = ["abc", 3, None, {"a": 1}, [default], _first_leaf_replaced(default, None),
                _first_leaf_replaced(default, NAN), _first_leaf_replaced(default, huge),
                _first_leaf_replaced(default, True), _first_leaf_replaced(default, [1, 2])]
         if _depth(default) >= 2:
             bad += [default[0], [default[0], default[0][:-1]]]   # too shallow; ragged
-        first = _first_leaf_replaced(default, None)
-        del first
         leaves = _leaves(default)
         if leaves and all(isinstance(x, int) and not isinstance(x, bool) and x >= 0 for x in leaves):
             bad.append(_first_leaf_replaced(default, -1))
@@ -126,8 +123,7 @@ SPECIFIC = [
 ]
 
 
-@pytest.mark.parametrize("pid,params,name", SPECIFIC, ids=[f"{p}-{json}" for p, json, _ in
-                                                          [(a, str(b), c) for a, b, c in SPECIFIC]])
+@pytest.mark.parametrize("pid,params,name", SPECIFIC, ids=[f"{p}-{v}" for p, v, _ in SPECIFIC])
 def test_invalid_set_raises_value_error_naming_the_parameter(pid, params, name):
     """Does this invalid set raise ValueError, its message naming the offending parameter?"""
     with pytest.raises(ValueError) as info:
