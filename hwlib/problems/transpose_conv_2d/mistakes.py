@@ -7,8 +7,8 @@ MISTAKES = [
         "phrase": "entry (0,1) should be 3, got 6",
         "sample": "transpose_handworked",
         "why": ("The seed example's answer worked by hand and hard-coded: wrong at (0,1), (1,0), "
-                '(2,1) on the seed example and wrong shape or values on every random case, so all '
-                '4 checks fail.'),
+                '(2,1) on the seed example (which is not scored anyway) and wrong shape or values '
+                'on every designed and random case, so it scores 0.'),
         "code": '''\
 import numpy as np
 
