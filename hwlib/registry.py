@@ -49,6 +49,7 @@ class Problem:
         default=None, repr=False)
     homework: str = ""
     slug: str = ""
+    rules: dict[str, dict] = field(default_factory=dict, repr=False)
 
     def params(self, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         """The defaults updated with ``overrides``; unknown names raise."""
@@ -62,8 +63,15 @@ class Problem:
         return {**self.defaults, **overrides}
 
     def solve(self, overrides: dict[str, Any] | None = None) -> Any:
-        """Reference answer, as JSON-ready data, for the given parameters."""
-        return to_jsonable(self.solver(**self.params(overrides)))
+        """Reference answer, as JSON-ready data, for the given parameters.
+
+        A parameter not of its default's kind (hwlib.validate) raises ValueError naming it.
+        """
+        from .validate import check_params
+
+        params = self.params(overrides)
+        check_params(params, self.defaults, self.rules)
+        return to_jsonable(self.solver(**params))
 
     def sample(self, rng: np.random.Generator | int) -> dict[str, Any]:
         """Draw another valid parameter set (the defaults when none is defined)."""
@@ -112,7 +120,8 @@ def _load() -> None:
             _REGISTRY[f.registry_id] = Problem(
                 id=f.registry_id, title=f.title, defaults=dict(ref.DEFAULTS), solver=ref.solve,
                 sampler=ref.sample, homework=placed.get(f.slug, (f.registry_id.split(".")[0],))[0],
-                slug=f.slug)
+                slug=f.slug, rules={k: dict(getattr(ref, k, {})) for k in
+                                  ("LIMITS", "MINIMUM", "SHAPES", "INTERVALS")})
     for f in folders().values():
         target = f.registry_id if f.has_reference else None
         if target is None and f.reference_slug:

@@ -3,15 +3,20 @@
 The grading is split in two so that student code never needs hwlib:
 
 * :func:`cases` says WHAT to ask. For a function question it returns the
-  seed's parameters first, then parameters freshly drawn from the registry's
-  ``sample(rng)`` (so a hard-coded number cannot pass); each case holds the
-  keyword arguments (JSON data) the student's function is called with. For a
-  value question there is one case with ``args`` None: "read the variable".
+  statement's example (weight 0: reported, worth nothing), the folder's case
+  design (one case per regime of the parameters) and parameters freshly drawn
+  from the registry's ``sample(rng)``, all a pure function of the seed
+  (:mod:`hwlib.grading.design`, which also forms per-student seeds with
+  :func:`case_seed`); each case holds the keyword arguments (JSON data) the
+  student's function is called with. For a value question there is one case
+  with ``args`` None: "read the variable".
 * :func:`score` judges the answers, outside any sandbox. ``outputs[i]`` is
   ``{"ok": True, "value": <json>}`` or ``{"ok": False, "error": "Type: msg"}``
   for ``cases[i]``. It recomputes the reference with the registry, compares
-  under the tolerances below, and gives partial credit per check, with one
-  plain message line per check. It never raises.
+  under the tolerances below, and gives partial credit per check: a check
+  (one part of the answer) counts when it is right on every scored case (a
+  case of ``weight`` 0, the statement's example, is reported but not scored),
+  with one plain message line per check and case. It never raises.
 * :func:`check` is the in-kernel path of plain nbgrader: it looks the answer
   up in the notebook's namespace, runs the cases in-process (every exception
   caught, each call under a time limit), prints the messages and returns the
@@ -57,13 +62,13 @@ import numpy as np
 
 from .compare import *  # noqa: F401,F403  (the primitives, re-exported for old callers)
 from .compare import ATOL, FORMULA_RTOL, RTOL, Mismatch, _identity_args, _kind, _short
+from .design import N_DRAWN, case_seed, draw_cases, scored_weight
 
 __all__ = ["cases", "score", "check", "answer_names", "load_manifest", "manifest_entry",
            "SPECS", "RTOL", "ATOL", "FORMULA_RTOL", "N_DRAWN", "CALL_TIME_LIMIT_S",
-           "Spec", "specs"]
+           "Spec", "specs", "case_seed"]
 from .scoring import NotGraded  # noqa: E402
 
-N_DRAWN = 3           # freshly drawn parameter sets per function question
 CALL_TIME_LIMIT_S = 10.0   # per call of a student function in check()
 
 MANIFEST_ENV = "HWLIB_MANIFEST"
@@ -81,7 +86,8 @@ class Spec:
     to_params(args) -> registry parameters for the case (default: args as they are).
     compare(solution, got, args) -> one message per check: None = correct.
     accept(params) -> False to redraw a sample that would not discriminate.
-    extra(rng) -> [(label, params)] further fixed cases after the seed's.
+    case_design(rng) -> [(label, params)]: one case per regime of the parameters
+    (hwlib.grading.design); extra(rng) is read the same way.
     diagnose(solution, got, args) -> a hint naming a known mistake, or None.
     """
 
@@ -94,6 +100,7 @@ class Spec:
     to_params: Callable | None = None
     accept: Callable | None = None
     extra: Callable | None = None
+    case_design: Callable | None = None
     diagnose: Callable | None = None
     value_label: str = "your answer"
     thresholds: tuple | None = None
@@ -106,7 +113,7 @@ def _spec_of(folder) -> Spec:
     check = folder.module("check")
     reference = folders()[folder.reference_slug].registry_id
     hooks = {name: getattr(check, name, None) for name in
-             ("make_args", "to_params", "accept", "extra", "diagnose")}
+             ("make_args", "to_params", "accept", "extra", "case_design", "diagnose")}
     return Spec(reference=reference, kind=folder.kind, answer=folder.answer,
                 compare=getattr(check, "compare", None), checks=tuple(getattr(check, "CHECKS", ("",))),
                 value_label=getattr(check, "VALUE_LABEL", "your answer"),
@@ -166,39 +173,18 @@ def _rng(rng) -> np.random.Generator:
 
 
 def cases(problem_id: str, rng=None) -> list[dict]:
-    """The argument sets to call the student's answer with (see the module docstring).
+    """The argument sets to call the student's answer with (see :mod:`hwlib.grading.design`).
 
-    rng: a numpy Generator or a seed; None draws fresh parameters.
+    rng: a numpy Generator or an int seed (the same seed, the same cases);
+    None draws fresh parameters.
     """
     from .. import registry
 
     spec = _spec(problem_id)
     if spec.kind != "function":
         return [{"label": spec.value_label, "args": None}]
-    rng = _rng(rng)
-    problem = registry.get(spec.reference)
-    make = spec.make_args or _identity_args
-    out = [{"label": "seed example", "args": make(problem.defaults, None)}]
-    for label, params in (spec.extra(rng) if spec.extra else []):
-        out.append({"label": label, "args": make(params, rng)})
-    seen = {json.dumps(c["args"], sort_keys=True) for c in out}
-    for i in range(N_DRAWN):
-        args = None
-        for _ in range(100):
-            params = problem.sample(rng)
-            if spec.accept is not None and not spec.accept(params):
-                continue
-            candidate = make(params, rng)
-            key = json.dumps(candidate, sort_keys=True)
-            if key in seen or not _solvable(spec, candidate):
-                continue  # a repeat teaches nothing; an unsolvable draw has no answer
-            args = candidate
-            break
-        if args is None:  # a sampler with very few distinct cases: allow a repeat
-            args = make(problem.sample(rng), rng)
-        seen.add(json.dumps(args, sort_keys=True))
-        out.append({"label": f"random case {i + 1}", "args": args})
-    return json.loads(json.dumps(out))  # plain JSON data, nothing shared
+    return draw_cases(spec, registry.get(spec.reference), _rng(rng),
+                      lambda args: _solvable(spec, args))
 
 
 def _solvable(spec: Spec, args) -> bool:
@@ -242,17 +228,33 @@ def score(problem_id: str, cases: list, outputs: list) -> tuple[float, list[str]
 
 
 def _score_cases(spec: Spec, case_list: list, outputs: list) -> tuple[float, list[str]]:
-    results: list[tuple[bool, str]] = []
+    """(fraction of checks passed on EVERY scored case, one message per check and case).
+
+    A check (one part of the answer) earns its share only when it is right on
+    every case of weight > 0: the case design covers every regime of the
+    parameters, so an answer that is wrong on one regime (stride > 1, padding,
+    several layers, ...) earns nothing for that part on any run, whatever the
+    random draws. Cases of weight 0 (the statement's example) are judged and
+    reported but count for nothing.
+    """
     if len(outputs) < len(case_list):
         outputs = outputs + [{"ok": False, "error": "no result"}] * (len(case_list) - len(outputs))
+    messages: list[str] = []
+    right = [True] * len(spec.checks)
+    scored = False
     for case, out in zip(case_list, outputs):
         label = str(case.get("label", "case")) if isinstance(case, dict) else "case"
         args = case.get("args") if isinstance(case, dict) else None
-        results.extend(_judge_case(spec, label, args, out))
-    if not results:
+        results = _judge_case(spec, label, args, out)
+        messages.extend(msg for _, msg in results)
+        if scored_weight(case) > 0:
+            scored = True
+            right = [r and ok for r, (ok, _) in zip(right, results)]
+    if not messages:
         return 0.0, ["no checks were run"]
-    passed = sum(ok for ok, _ in results)
-    return passed / len(results), [msg for _, msg in results]
+    if not scored:
+        return 0.0, messages
+    return sum(right) / len(right), messages
 
 
 def _judge_case(spec: Spec, label: str, args, out) -> list[tuple[bool, str]]:

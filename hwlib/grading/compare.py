@@ -18,7 +18,8 @@ from typing import Any, Callable
 
 import numpy as np
 
-__all__ = ["Mismatch", "RTOL", "ATOL", "FORMULA_RTOL", "MAX_WRONG_ENTRIES",
+__all__ = ["Mismatch", "MAX_DEPTH", "MAX_ENTRIES", "_plain", "_flatten", "RTOL", "ATOL",
+           "FORMULA_RTOL", "MAX_WRONG_ENTRIES",
            "_fmt", "_short", "_kind", "_index", "_shape", "_as_number", "_as_array",
            "_wrong_entries", "_close", "_exact", "_parts", "_per_key", "_key", "_sympy",
            "_functions", "parse_formula", "_equivalent", "_point", "_fmt_c",
@@ -85,26 +86,68 @@ def _shape(a: np.ndarray) -> str:
 
 
 # ============================================================ comparisons
+# What a student's answer may be made of: JSON data, exactly these types (no
+# subclasses: an int or float subclass can override __eq__, __float__, ...).
+_PLAIN = (type(None), bool, int, float, str, list, dict)
+MAX_DEPTH = 32             # nesting of lists and dicts in an answer
+MAX_ENTRIES = 10 ** 6      # numbers in one answer
+
+
+def _plain(v: Any, what: str, depth: int = 0, budget: list | None = None) -> None:
+    """Raise Mismatch unless v is plain JSON data (exact types), not too deep or too big."""
+    budget = [MAX_ENTRIES] if budget is None else budget
+    if type(v) not in _PLAIN:
+        raise Mismatch(f"{what} should be plain numbers, lists, dicts or strings, "
+                       f"got a {type(v).__name__}")
+    if depth > MAX_DEPTH:
+        raise Mismatch(f"{what} is nested more than {MAX_DEPTH} levels deep")
+    if type(v) in (list, dict):
+        budget[0] -= len(v)
+        if budget[0] < 0:
+            raise Mismatch(f"{what} has more than {MAX_ENTRIES} entries")
+        for item in (v.values() if type(v) is dict else v):
+            _plain(item, what, depth + 1, budget)
+        if type(v) is dict and any(type(k) is not str for k in v):
+            raise Mismatch(f"{what} should have string keys")
+
+
 def _as_number(v: Any, what: str) -> float:
-    """A real number from an answer (ints, floats, numeric strings such as '3/2')."""
+    """A finite real number from an answer (a plain int or float, or a list of one).
+
+    Strings are not numbers, not even '3' or '3/2' (nor 'nan', '1e400', ...):
+    a question that wants a formula asks for one and parses it with parse_formula.
+    """
+    _plain(v, what)
     if isinstance(v, bool) or v is None:
         raise Mismatch(f"{what} should be a number, got {_kind(v)}")
     if isinstance(v, (int, float)):
-        return float(v)
-    if isinstance(v, str):
         try:
-            return float(Fraction(v.strip()))
-        except (ValueError, ZeroDivisionError):
-            pass
+            x = float(v)
+        except OverflowError:
+            raise Mismatch(f"{what} should be a number of sensible size, got a huge integer") from None
+        if not math.isfinite(x):
+            raise Mismatch(f"{what} should be a finite number, got {_fmt(x)}")
+        return x
     if isinstance(v, list) and len(v) == 1:
         return _as_number(v[0], what)
     raise Mismatch(f"{what} should be a number, got {_kind(v)}")
 
 
+def _numbers_only(v: Any, what: str) -> None:
+    """Raise Mismatch when a nested list holds anything but ints and floats (bools, strings, None)."""
+    if type(v) is list:
+        for item in v:
+            _numbers_only(item, what)
+    elif type(v) not in (int, float):
+        raise Mismatch(f"{what} should be an array of numbers, got an entry that is {_kind(v)}")
+
+
 def _as_array(v: Any, what: str) -> np.ndarray:
-    """A float array from nested lists of numbers."""
+    """A float array from nested lists of numbers (plain ints and floats only)."""
     if isinstance(v, (str, dict)) or v is None:
         raise Mismatch(f"{what} should be an array of numbers, got {_kind(v)}")
+    _plain(v, what)
+    _numbers_only(v, what)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -143,7 +186,11 @@ def _close(expected: Any, got: Any, what: str = "", rtol: float = RTOL,
 
 
 def _exact(expected: Any, got: Any, what: str = "") -> str | None:
-    """None when got equals the integer (or nested list of integers) expected."""
+    """None when got equals the integer (or nested list of integers) expected.
+
+    Entries are compared as Python numbers (exactly: 2**53 + 1 is not 2**53),
+    after the shape is checked on float arrays.
+    """
     e = np.asarray(expected)
     g = _as_array(got, what or "the answer")
     prefix = f"{what}: " if what else ""
@@ -153,10 +200,23 @@ def _exact(expected: Any, got: Any, what: str = "") -> str | None:
         if e.ndim == 0:
             return f"{prefix}should be the single number {_fmt(e.item())}, got {_short(got)}"
         return f"{prefix}shape should be {_shape(e)}, got {_shape(g)}"
-    bad = ~np.isfinite(g) | (g != e)
+    flat_got = _flatten(got)
+    flat_want = [x.item() if hasattr(x, "item") else x for x in e.reshape(-1)]
+    if len(flat_got) != len(flat_want):  # [[x]] for a scalar: compare its one entry
+        flat_got = flat_got[:len(flat_want)]
+    bad = np.array([not (math.isfinite(gv) and gv == ev) if isinstance(gv, float)
+                    else not (gv == ev) for gv, ev in zip(flat_got, flat_want)], dtype=bool)
+    bad = bad.reshape(e.shape)
     if not bad.any():
         return None
     return _wrong_entries(prefix, e, g, bad)
+
+
+def _flatten(v: Any) -> list:
+    """The numbers of a nested list, in order (a number alone is a list of one)."""
+    if type(v) is list:
+        return [x for item in v for x in _flatten(item)]
+    return [v]
 
 
 def _parts(*checks: Callable[[], str | None]) -> list[str | None]:
@@ -177,8 +237,10 @@ def _per_key(compare, expected: dict, got: Any, keys) -> list[str | None]:
 
 def _key(got: Any, key: str) -> Any:
     """got[key] for a dict answer, with a message when it is missing."""
-    if not isinstance(got, dict):
+    if type(got) is not dict:
         raise Mismatch(f"should be a dict with the key {key!r}, got {_kind(got)}")
+    if any(type(k) is not str for k in got):
+        raise Mismatch("the dict should have string keys")
     if key not in got:
         raise Mismatch(f"the dict has no key {key!r} (keys: {', '.join(sorted(got)) or 'none'})")
     return got[key]

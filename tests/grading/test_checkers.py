@@ -117,12 +117,15 @@ def test_reference_solution_scores_full_marks(entry):
 
 @pytest.mark.parametrize("entry", [e for e in AUTO if e["kind"] == "function"],
                          ids=[e["id"] for e in AUTO if e["kind"] == "function"])
-def test_function_cases_start_with_seed_then_fresh_draws(entry):
-    """Does a function question ask the seed's case first and then N_DRAWN drawn ones?"""
+def test_function_cases_start_with_unscored_example_then_design_and_draws(entry):
+    """Does a function question show the seed's example (weight 0) first, then scored
+    designed and N_DRAWN drawn cases, none of them the example again?"""
     case_list = C.cases(entry["id"], np.random.default_rng(1))
-    assert case_list[0]["label"] == "seed example"
+    assert case_list[0]["label"] == "seed example (not scored)" and case_list[0]["weight"] == 0
+    assert all("weight" not in c for c in case_list[1:])
     assert sum(c["label"].startswith("random case") for c in case_list) == C.N_DRAWN
     assert all(isinstance(c["args"], dict) for c in case_list)
+    assert all(c["args"] != case_list[0]["args"] for c in case_list[1:])
     assert json.loads(json.dumps(case_list)) == case_list  # plain JSON
 
 
@@ -131,6 +134,58 @@ def test_drawn_cases_differ_between_seeds():
     a = C.cases("hw2.q2c", np.random.default_rng(1))
     b = C.cases("hw2.q2c", np.random.default_rng(2))
     assert a[0] == b[0] and a[1:] != b[1:]
+
+
+@pytest.mark.parametrize("entry", AUTO, ids=[e["id"] for e in AUTO])
+def test_cases_are_a_pure_function_of_an_int_seed(entry):
+    """Does the same int seed give the same cases (twice, and as a fresh Generator)?"""
+    assert C.cases(entry["id"], 12345) == C.cases(entry["id"], 12345)
+    assert C.cases(entry["id"], 12345) == C.cases(entry["id"], np.random.default_rng(12345))
+
+
+DESIGNED = [pid for pid, spec in C.SPECS.items() if spec.kind == "function"]
+
+
+@pytest.mark.parametrize("pid", DESIGNED)
+def test_every_designed_case_is_asked(pid):
+    """Does every function question have a case design, each of whose cases is asked
+    (solvable, not the example) on every run?"""
+    spec = C.SPECS[pid]
+    assert spec.case_design is not None, f"{pid}: no case_design in its check.py"
+    for seed in range(30):
+        designed = spec.case_design(np.random.default_rng(seed))
+        labels = [c["label"] for c in C.cases(pid, seed)]
+        assert designed and all(label in labels for label, _ in designed), (seed, labels)
+
+
+def test_the_unscored_example_earns_nothing():
+    """Does the reference answer on the example alone (every other case wrong) score 0,
+    while its feedback line still says the example is correct?"""
+    case_list = C.cases("hw2.q2c", 4)
+    sol = C._solution(C.SPECS["hw2.q2c"], case_list[0]["args"])
+    outputs = [{"ok": True, "value": sol}] + [{"ok": True, "value": [[0]]}] * (len(case_list) - 1)
+    fraction, messages = C.score("hw2.q2c", case_list, outputs)
+    assert fraction == 0.0
+    assert messages[0] == "seed example (not scored): correct"
+
+
+def test_case_seed_is_stable_and_separates_its_fields():
+    """Is case_seed a fixed SHA-256 function of (secret, student, problem, version), with
+    each field mattering and fields not running into each other?"""
+    import hashlib
+
+    seed = C.case_seed("s3cret", "alice", "hw2.q2c", 1)
+    fields = [b"s3cret", b"alice", b"hw2.q2c", b"1"]
+    h = hashlib.sha256(b"".join(len(f).to_bytes(8, "big") + f for f in fields))
+    assert seed == int.from_bytes(h.digest()[:8], "big") >> 1   # the documented formula
+    assert 0 <= seed < 2 ** 63
+    others = {C.case_seed("s3cret", "bob", "hw2.q2c", 1), C.case_seed("other", "alice", "hw2.q2c", 1),
+              C.case_seed("s3cret", "alice", "hw2.q2b", 1), C.case_seed("s3cret", "alice", "hw2.q2c", 2),
+              C.case_seed("s3cre", "talice", "hw2.q2c", 1)}
+    assert seed not in others and len(others) == 5
+    assert C.case_seed(b"s3cret", "alice", "hw2.q2c", "1") == seed
+    with pytest.raises(ValueError, match="secret"):
+        C.case_seed("", "alice", "hw2.q2c", 1)
 
 
 # ---------------------------------------------------------------- wrong answers
@@ -195,7 +250,7 @@ def test_check_prints_lines_and_returns_points():
     assert points == entry["points"]
     # the label students see in the notebook, not the internal id
     assert out.splitlines()[-1] == f"{entry['label']}: {entry['points']:g} of {entry['points']:g} points"
-    assert len(out.splitlines()) == 2 + C.N_DRAWN and err == ""
+    assert len(out.splitlines()) == len(C.cases("hw2.q2c", 5)) + 1 and err == ""
 
 
 def test_check_missing_name_gives_zero():

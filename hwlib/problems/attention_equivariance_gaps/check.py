@@ -29,3 +29,11 @@ def compare(sol, got, args):
         except Mismatch as exc:
             out.append(str(exc))
     return out
+
+
+def case_design(rng):
+    """Two tokens swapped (N = 2), one swap among many, and the order reversed."""
+    seed = lambda: int(rng.integers(0, 2 ** 31 - 1))  # noqa: E731
+    return [("two tokens", {"D": 2, "N": 2, "seed": seed(), "perm": [1, 0]}),
+            ("one swap", {"D": 4, "N": 6, "seed": seed(), "perm": [0, 1, 3, 2, 4, 5]}),
+            ("the order reversed", {"D": 6, "N": 5, "seed": seed(), "perm": [4, 3, 2, 1, 0]})]

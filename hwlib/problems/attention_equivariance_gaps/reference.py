@@ -10,6 +10,10 @@ DEFAULTS = {"D": 4, "N": 5, "seed": 0, "perm": [2, 0, 4, 1, 3]}
 
 EQUIVARIANCE_ATOL = 1e-9
 
+# Checked by the registry before solve (hwlib/validate.py): a ValueError names the parameter.
+MINIMUM = {"D": 1, "N": 1}
+LIMITS = {"D": 1000, "N": 1000, "seed": 2 ** 32 - 1}
+
 
 def sample(rng: np.random.Generator) -> dict:
     D, N = 2 * int(rng.integers(1, 5)), int(rng.integers(2, 8))

@@ -4,6 +4,9 @@ from fractions import Fraction
 MISTAKES = [
     {
         "name": "bias_per_token",
+        # Right on these parts, which do not depend on the mistake: no case design can
+        # make them wrong, so it keeps their share (tests/test_mistakes_score_zero.py).
+        "right_parts": ['attention_weights', 'dense_weights', 'dense_biases'],
         "score": Fraction(3, 4),
         "phrase": "attention_biases: at D=",
         "why": ('One bias per token and projection (3*D*N) instead of one per output feature '

@@ -4,6 +4,9 @@ from hwlib import params
 # The parameters of the statement: the one place these numbers are typed.
 DEFAULTS = {"d": 64, "n": 10}
 
+# Checked by the registry before solve (hwlib/validate.py): a ValueError names the parameter.
+MINIMUM = {"d": 1, "n": 1}
+
 
 def sample(rng):
     return {"d": int(rng.integers(1, 65)), "n": int(rng.integers(1, 33))}

@@ -26,3 +26,11 @@ def diagnose(sol, got, args):
     except Exception:
         pass
     return None
+
+
+def case_design(rng):
+    """A batch of two (the smallest with a variance), and a large batch with a large gamma."""
+    def case(m, gamma):
+        return {"x": np.round(rng.normal(0.0, 2.0, size=m), 3).tolist(),
+                "dy": np.round(rng.normal(size=m), 3).tolist(), "gamma": gamma, "eps": 1e-5}
+    return [("a batch of two", case(2, 1.0)), ("a batch of eight", case(8, 2.5))]

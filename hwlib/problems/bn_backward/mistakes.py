@@ -4,6 +4,9 @@ from fractions import Fraction
 MISTAKES = [
     {
         "name": "bn_unbiased_var",
+        # Right on these parts, which do not depend on the mistake: no case design can
+        # make them wrong, so it keeps their share (tests/test_mistakes_score_zero.py).
+        "right_parts": ['dbeta'],
         "score": Fraction(1, 3),
         "phrase": "unbiased variance",
         "sample": "bn_unbiased_var",

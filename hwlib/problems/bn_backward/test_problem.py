@@ -12,4 +12,4 @@ def test_solution_passes_every_check():
 def test_unbiased_variance_keeps_dbeta():
     """Does the (m-1) variance keep the dbeta check of every case?"""
     wrong = mistake(ID, "bn_unbiased_var")
-    assert "seed example, dbeta: correct" in grade_cell(ID, wrong)[1]
+    assert "seed example (not scored), dbeta: correct" in grade_cell(ID, wrong)[1]

@@ -4,6 +4,9 @@ from fractions import Fraction
 MISTAKES = [
     {
         "name": "bn_on_output_channels",
+        # Right on these parts, which do not depend on the mistake: no case design can
+        # make them wrong, so it keeps their share (tests/test_mistakes_score_zero.py).
+        "right_parts": ['total'],
         "score": Fraction(1, 2),
         "phrase": "sequences:",
         "why": ('Each batch norm counted on the channels its convolution outputs, not the ones '

@@ -3,6 +3,9 @@
 MISTAKES = [
     {
         "name": "output_not_shifted",
+        # Right on these parts, which do not depend on the mistake: no case design can
+        # make them wrong, so it keeps their share (tests/test_mistakes_score_zero.py).
+        "right_parts": ['conv_of_shifted'],
         "score": 0.5,
         "phrase": "shifted_conv: entry",
         "why": ("The convolution of f is returned without shifting it: conv_of_shifted is right, "

@@ -6,3 +6,11 @@ from hwlib.grading.compare import _exact, _one
 def compare(sol, got, args):
     want = [[r["weights"], r["biases"]] for r in sol["layers"]]
     return _one(_exact(want, got))
+
+
+def case_design(rng):
+    """A single layer and several; kernel size 1 and > 1; one input channel."""
+    c = lambda: int(rng.integers(2, 17))  # noqa: E731
+    return [("a single layer", {"in_channels": c(), "layers": [[3, c()]]}),
+            ("a 1x1 layer", {"in_channels": c(), "layers": [[1, c()]]}),
+            ("one input channel, three layers", {"in_channels": 1, "layers": [[5, c()], [3, c()], [7, c()]]})]

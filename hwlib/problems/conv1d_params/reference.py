@@ -4,6 +4,10 @@ from hwlib import params
 # The parameters of the statement: the one place these numbers are typed.
 DEFAULTS = {"in_channels": 3, "layers": [[3, 4], [5, 10]]}
 
+# Checked by the registry before solve (hwlib/validate.py): a ValueError names the parameter.
+MINIMUM = {"in_channels": 1, "layers": 1}
+SHAPES = {"layers": (None, 2)}
+
 
 def sample(rng):
     layers = int(rng.integers(1, 4))

@@ -4,6 +4,9 @@ from fractions import Fraction
 MISTAKES = [
     {
         "name": "dense_bias_forgotten",
+        # Right on these parts, which do not depend on the mistake: no case design can
+        # make them wrong, so it keeps their share (tests/test_mistakes_score_zero.py).
+        "right_parts": ['conv'],
         "score": Fraction(1, 2),
         "phrase": "dense: not the parameter count",
         "why": ("The dense layer's biases are left out; the convolution count is right: 1 of 2 "

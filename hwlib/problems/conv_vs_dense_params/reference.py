@@ -4,6 +4,9 @@ from hwlib import params
 # The parameters of the statement: the one place these numbers are typed.
 DEFAULTS = {"height": 32, "width": 32, "c_in": 3, "c_out": 16, "kernel_size": 3}
 
+# Checked by the registry before solve (hwlib/validate.py): a ValueError names the parameter.
+MINIMUM = {"height": 1, "width": 1, "c_in": 1, "c_out": 1, "kernel_size": 1}
+
 
 def sample(rng):
     return {"height": int(rng.integers(4, 65)), "width": int(rng.integers(4, 65)),

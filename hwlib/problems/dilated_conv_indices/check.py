@@ -37,3 +37,12 @@ def diagnose(sol, got, args):
         except Mismatch:
             return None
     return None
+
+
+def case_design(rng):
+    """Dilation 0 (plain convolution) and > 0; stride 1 and > 1."""
+    k = lambda: int(rng.integers(2, 8))  # noqa: E731
+    return [("no dilation, stride 1", {"kernel_size": k(), "dilation": 0, "stride": 1}),
+            ("dilation 1, stride 1", {"kernel_size": k(), "dilation": 1, "stride": 1}),
+            ("no dilation, stride 3", {"kernel_size": k(), "dilation": 0, "stride": 3}),
+            ("dilation 3, stride 2", {"kernel_size": k(), "dilation": 3, "stride": 2})]

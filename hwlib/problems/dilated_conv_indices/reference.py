@@ -4,6 +4,9 @@ from hwlib import conv
 # The parameters of the statement: the one place these numbers are typed.
 DEFAULTS = {"kernel_size": 7, "dilation": 2, "stride": 3, "convention": "zeros"}
 
+# Checked by the registry before solve (hwlib/validate.py): a ValueError names the parameter.
+MINIMUM = {"kernel_size": 1, "stride": 1}
+
 
 def sample(rng):
     return {"kernel_size": int(rng.integers(2, 8)), "dilation": int(rng.integers(0, 4)),

@@ -4,6 +4,9 @@ from fractions import Fraction
 MISTAKES = [
     {
         "name": "ridge_weights_not_rescaled",
+        # Right on these parts, which do not depend on the mistake: no case design can
+        # make them wrong, so it keeps their share (tests/test_mistakes_score_zero.py).
+        "right_parts": ['expected_loss', 'X_tilde', 'effective_column_norms'],
         "score": Fraction(3, 4),
         "phrase": "ridge_weights:",
         "why": ('The dropout-trained weights are used as the ridge weights without the factor '

@@ -15,3 +15,10 @@ def diagnose(sol, got, args):
     except Mismatch:
         pass
     return None
+
+
+def case_design(rng):
+    """A single step (the correction is largest), short and long memory (beta 0.5, 0.99)."""
+    xs = lambda n: rng.normal(5.0, 2.0, n).round(3).tolist()  # noqa: E731
+    return [("a single step", {"xs": xs(1), "beta": 0.9}), ("short memory", {"xs": xs(6), "beta": 0.5}),
+            ("long memory", {"xs": xs(8), "beta": 0.99})]

@@ -16,4 +16,4 @@ def test_raw_average_message_names_the_first_entry():
     first = registry.get(ID).defaults["xs"][0]
     beta = registry.get(ID).defaults["beta"]
     message = grade_cell(ID, wrong)[1][0]
-    assert f"seed example: entry 0 should be {first:g}, got {(1 - beta) * first:g}" in message
+    assert f"seed example (not scored): entry 0 should be {first:g}, got {(1 - beta) * first:g}" in message

@@ -32,3 +32,11 @@ def compare(sol, got, args):
         except Mismatch as exc:
             out.append(str(exc))
     return out
+
+
+def case_design(rng):
+    """A narrow and a wide network, and a small hidden layer."""
+    base = lambda b: [b * 2 ** i for i in range(5)]  # noqa: E731
+    return [("a narrow network", {"channels": base(8), "hidden": 64}),
+            ("a wide network", {"channels": base(64), "hidden": 512}),
+            ("a small hidden layer", {"channels": base(16), "hidden": 16, "classes": 3})]

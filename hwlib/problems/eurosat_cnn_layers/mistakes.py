@@ -4,6 +4,9 @@ from fractions import Fraction
 MISTAKES = [
     {
         "name": "bn_keeps_conv_bias",
+        # Right on these parts, which do not depend on the mistake: no case design can
+        # make them wrong, so it keeps their share (tests/test_mistakes_score_zero.py).
+        "right_parts": ['params', 'outputs', 'total'],
         "score": Fraction(3, 4),
         "phrase": "total_bn: should be",
         "why": ('With batch norm the convolution biases are kept: total_bn is too large by the '

@@ -4,6 +4,9 @@ from hwlib import params
 # The parameters of the statement: the one place these numbers are typed.
 DEFAULTS = {"channels": [32, 64, 128, 256, 512], "hidden": 256, "size": 64, "classes": 10}
 
+# Checked by the registry before solve (hwlib/validate.py): a ValueError names the parameter.
+MINIMUM = {"channels": 1, "hidden": 1, "size": 1, "classes": 1}
+
 
 def sample(rng):
     base = int(rng.choice([8, 16, 32]))

@@ -15,12 +15,14 @@ def test_solution_passes_every_check():
     assert_full_marks(ID)
 
 
-def test_hard_coded_seed_answer_passes_only_the_seed_example():
-    """Does returning the statement example's filter pass only the seed check?"""
+def test_hard_coded_seed_answer_earns_nothing():
+    """Does returning the statement example's filter pass the (unscored) example only, for 0?"""
     seed_answer = registry.solve(ID)
-    fraction, messages = grade_answer(ID, lambda x, y: seed_answer)
-    assert fraction == 1 / (1 + N_DRAWN)
-    assert messages[0] == "seed example: correct"
+    for seed in range(20):
+        fraction, messages = grade_answer(ID, lambda x, y: seed_answer, seed)
+        assert fraction == 0.0
+        assert messages[0] == "seed example (not scored): correct"
+        assert len(messages) >= 1 + N_DRAWN   # the example, the designed and the drawn cases
 
 
 def test_raising_function_scores_zero_with_the_error():
@@ -29,7 +31,7 @@ def test_raising_function_scores_zero_with_the_error():
         raise ZeroDivisionError("division by zero")
     fraction, messages = grade_answer(ID, boom)
     assert fraction == 0.0
-    assert messages[0] == "seed example: your function raised ZeroDivisionError: division by zero"
+    assert messages[0] == "seed example (not scored): your function raised ZeroDivisionError: division by zero"
 
 
 def test_statement_example_worked_by_hand():

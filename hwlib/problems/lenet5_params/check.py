@@ -10,3 +10,10 @@ def compare(sol, got, args):
         lambda: _exact([layer["params"] for layer in sol["layers"]], _key(got, "layers"),
                        "params per layer"),
         lambda: _exact(sol["total"], _key(got, "total")))
+
+
+def case_design(rng):
+    """Two classes (the smallest output layer) and many; the input is 28x28 in every case
+    (the problem is LeNet-5 on 28x28 inputs, its sampler never varies in_size)."""
+    return [("two classes", {"in_size": 28, "classes": 2}),
+            ("many classes", {"in_size": 28, "classes": int(rng.integers(11, 101))})]

@@ -7,6 +7,10 @@ from hwlib import density
 # The parameters of the statement: the one place these numbers are typed.
 DEFAULTS = {"x": [0.1, 0.25, 0.5, 0.75, 0.9]}
 
+# Checked by the registry before solve (hwlib/validate.py): a ValueError names the parameter.
+SHAPES = {"x": (None,)}
+INTERVALS = {"x": (0.0, 1.0)}
+
 
 def sample(rng: np.random.Generator) -> dict:
     k = int(rng.integers(3, 8))

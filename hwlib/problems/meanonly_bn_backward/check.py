@@ -1,5 +1,7 @@
 """Check of hw2.q4: how the answer is compared, and the known mistakes it names."""
 
+import numpy as np
+
 from hwlib.grading.compare import Mismatch, _close, _one
 
 
@@ -20,3 +22,9 @@ def diagnose(sol, got, args):
     except Mismatch:
         pass
     return None
+
+
+def case_design(rng):
+    """A batch of two and a long batch with a small gamma (a batch of one: extra())."""
+    dy = lambda n: np.round(rng.normal(size=n), 3).tolist()  # noqa: E731
+    return [("a batch of two", {"dy": dy(2), "gamma": 1.5}), ("a long batch", {"dy": dy(8), "gamma": 0.25})]

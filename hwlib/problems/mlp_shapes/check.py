@@ -19,3 +19,8 @@ def compare(sol, got, args):
 
 
 CHECKS = _SHAPE_KEYS
+
+
+def case_design(rng):
+    """A single sample (m = 1) and several (not the example's m, which is not scored)."""
+    return [("a single sample", {"m": 1}), ("several samples", {"m": int(rng.choice([2, 3, 5, 6, 7, 8]))})]

@@ -4,6 +4,9 @@ from fractions import Fraction
 MISTAKES = [
     {
         "name": "column_biases",
+        # Right on these parts, which do not depend on the mistake: no case design can
+        # make them wrong, so it keeps their share (tests/test_mistakes_score_zero.py).
+        "right_parts": ['X', 'W_h', 'W_o', 'Y'],
         "score": Fraction(2, 3),
         "phrase": "b_h: entry 0 should be 1",
         "why": ('Biases written as column vectors (50, 1) and (3, 1): the two bias shapes are '

@@ -20,3 +20,9 @@ def compare(sol, got, args):
         except Mismatch as exc:
             out.append(str(exc))
     return out
+
+
+def case_design(rng):
+    """Layouts with the channels first, last and in between (the axes move with them)."""
+    return [("channels last", {"layout": "NHWC"}), ("channels first", {"layout": "CNHW"}),
+            ("batch last", {"layout": "HWCN"}), ("channels in the middle", {"layout": "HCWN"})]

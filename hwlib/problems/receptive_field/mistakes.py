@@ -16,4 +16,20 @@ def receptive_field(kernel_sizes, strides, dilations):
     return rf
 ''',
     },
+    {
+        "name": "dilation_ignored",
+        "score": 0,
+        "phrase": "should be",
+        "why": ("Each layer widens the field by k - 1 input steps, dilation left out: right "
+                "whenever every dilation is 0; the case design always asks dilated layers, so "
+                "it scores 0."),
+        "code": '''\
+def receptive_field(kernel_sizes, strides, dilations):
+    rf, jump = 1, 1
+    for k, s in zip(kernel_sizes, strides):
+        rf += (k - 1) * jump
+        jump *= s
+    return rf
+''',
+    },
 ]

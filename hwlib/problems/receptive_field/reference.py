@@ -9,6 +9,9 @@ DEFAULTS = {
     "convention": "zeros",
 }
 
+# Checked by the registry before solve (hwlib/validate.py): a ValueError names the parameter.
+MINIMUM = {"kernel_sizes": 1, "strides": 1}
+
 
 def sample(rng):
     layers = int(rng.integers(1, 5))
@@ -18,4 +21,7 @@ def sample(rng):
 
 
 def solve(kernel_sizes, strides, dilations, convention):
+    if not len(kernel_sizes) == len(strides) == len(dilations):
+        raise ValueError(f"kernel_sizes, strides, dilations: should have one entry per layer, got "
+                         f"{len(kernel_sizes)}, {len(strides)} and {len(dilations)} entries")
     return conv.receptive_field(kernel_sizes, strides, dilations, convention)

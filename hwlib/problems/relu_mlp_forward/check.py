@@ -28,3 +28,9 @@ def diagnose(sol, got, args):
     except Exception:
         pass
     return None
+
+
+def case_design(rng):
+    """A single sample (m = 1) and several."""
+    return [("a single sample", {"m": 1, "seed": int(rng.integers(0, 2 ** 31 - 1))}),
+            ("several samples", {"m": int(rng.integers(2, 9)), "seed": int(rng.integers(0, 2 ** 31 - 1))})]

@@ -17,6 +17,10 @@ DEFAULTS = {
 }
 N_IN, N_HIDDEN, N_OUT = 10, 50, 3
 
+# Checked by the registry before solve (hwlib/validate.py): a ValueError names the parameter.
+MINIMUM = {"m": 1}
+LIMITS = {"m": 10 ** 4, "seed": 2 ** 32 - 1}
+
 
 def sample(rng: np.random.Generator) -> dict:
     return {"m": int(rng.integers(1, 9)), "seed": int(rng.integers(0, 2**31 - 1)),

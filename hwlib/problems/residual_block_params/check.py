@@ -3,3 +3,10 @@
 from hwlib.grading.compare import _cmp_exact
 
 compare = _cmp_exact
+
+
+def case_design(rng):
+    """Kernel size 1 and > 1, few and many channels."""
+    return [("a 1x1 kernel", {"channels": int(rng.choice([16, 64])), "kernel_size": 1}),
+            ("a 5x5 kernel", {"channels": int(rng.choice([32, 128])), "kernel_size": 5}),
+            ("one channel", {"channels": 1, "kernel_size": 3})]

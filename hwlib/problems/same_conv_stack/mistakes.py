@@ -4,6 +4,9 @@ from fractions import Fraction
 MISTAKES = [
     {
         "name": "valid_padding",
+        # Right on these parts, which do not depend on the mistake: no case design can
+        # make them wrong, so it keeps their share (tests/test_mistakes_score_zero.py).
+        "right_parts": ['params', 'total'],
         "score": Fraction(2, 3),
         "phrase": "output shapes:",
         "why": ('VALID instead of SAME padding: the output sizes (input - k) // s + 1 are too '

@@ -9,6 +9,10 @@ DEFAULTS = {
     "stride": 2,
 }
 
+# Checked by the registry before solve (hwlib/validate.py): a ValueError names the parameter.
+MINIMUM = {"in_shape": 1, "channels": 1, "kernel_size": 1, "stride": 1}
+SHAPES = {"in_shape": (3,)}
+
 
 def sample(rng):
     return {"in_shape": [3, int(rng.integers(16, 257)), int(rng.integers(16, 257))],

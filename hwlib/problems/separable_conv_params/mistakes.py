@@ -4,6 +4,9 @@ from fractions import Fraction
 MISTAKES = [
     {
         "name": "forgot_pointwise",
+        # Right on these parts, which do not depend on the mistake: no case design can
+        # make them wrong, so it keeps their share (tests/test_mistakes_score_zero.py).
+        "right_parts": ['standard', 'depthwise', 'pointwise'],
         "score": Fraction(3, 4),
         "phrase": "separable: should be",
         "why": ('The separable count leaves out the 1x1 convolution: standard, depthwise and '

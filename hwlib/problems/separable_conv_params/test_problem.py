@@ -15,5 +15,5 @@ def test_forgotten_pointwise_names_the_separable_count():
     wrong = mistake(ID, "forgot_pointwise")
     want = registry.solve(ID)
     messages = grade_cell(ID, wrong)[1]
-    assert (f"seed example, separable: should be {want['separable']}, "
+    assert (f"seed example (not scored), separable: should be {want['separable']}, "
             f"got {want['depthwise']}") in messages

@@ -20,3 +20,13 @@ def compare(sol, got, args):
         if not _equivalent(student, reference, [])[0]:
             return _one(f"entry {i} should be {ref}, got {entry}")
     return _one(None)
+
+
+def case_design(rng):
+    """Stride 1 (overlaps everywhere), stride = kernel size (no overlap), stride larger
+    than the kernel (gaps written as "0"), and a single input."""
+    def case(n, k, stride):
+        return {"inputs": [f"a{i}" for i in range(n)], "kernel": [f"w{j}" for j in range(k)],
+                "stride": stride}
+    return [("stride 1", case(3, 3, 1)), ("stride equal to the kernel", case(3, 2, 2)),
+            ("stride larger than the kernel", case(3, 2, 3)), ("a single input", case(1, 3, 2))]

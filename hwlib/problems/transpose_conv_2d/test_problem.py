@@ -18,7 +18,7 @@ def test_hand_worked_answer_names_the_wrong_entries():
     """Does the hand-worked answer of the statement's example name (0,1), (1,0), (2,1)?"""
     wrong = mistake(ID, "transpose_handworked")
     messages = grade_cell(ID, wrong)[1]
-    assert messages[0] == ("seed example: entry (0,1) should be 3, got 6; entry (1,0) "
+    assert messages[0] == ("seed example (not scored): entry (0,1) should be 3, got 6; entry (1,0) "
                            "should be 3, got 0; entry (2,1) should be 3, got 0")
 
 
