@@ -23,8 +23,13 @@ class OfflineFeedbackExporter(HTMLExporter):
 
 def configure_feedback(c, templates: list[str]) -> None:
     """Point ``GenerateFeedback`` of the traitlets config ``c`` at the offline
-    template, through :class:`OfflineFeedbackExporter` only."""
-    c.GenerateFeedback.exporter_class = OfflineFeedbackExporter
+    template, through the feedback's own exporter only: the sanitising subclass
+    of :class:`OfflineFeedbackExporter` (student markdown cannot run scripts or
+    load anything), so plain ``nbgrader generate_feedback`` is as safe as the
+    engine's."""
+    from .feedback_html import SafeFeedbackExporter
+
+    c.GenerateFeedback.exporter_class = SafeFeedbackExporter
     c.OfflineFeedbackExporter.template_name = "feedback_offline"
     c.OfflineFeedbackExporter.template_file = "offline.html.j2"
     c.OfflineFeedbackExporter.extra_template_basedirs = list(templates)

@@ -17,6 +17,7 @@ from nbgrader.server_extensions.formgrader import handlers
 from traitlets.config import Config, PyFileConfigLoader
 
 from hwlib.grading.exporters import OfflineFeedbackExporter
+from hwlib.grading.feedback_html import SafeFeedbackExporter
 
 REPO = Path(__file__).resolve().parents[2]
 COURSE = REPO / "assignments"
@@ -60,11 +61,12 @@ def test_a_global_html_exporter_setting_breaks_formgrader():
 
 def test_feedback_uses_its_own_offline_exporter():
     """Does plain `nbgrader generate_feedback` under the course config use the
-    offline feedback template, through its own exporter class, while a plain
+    offline feedback template, through its own sanitising exporter class, while a plain
     HTMLExporter keeps nbconvert's defaults?"""
     config = course_config()
     converter = GenerateFeedback(config=config)
-    assert converter.exporter_class is OfflineFeedbackExporter
+    assert converter.exporter_class is SafeFeedbackExporter
+    assert issubclass(SafeFeedbackExporter, OfflineFeedbackExporter)
     exporter = converter.exporter_class(parent=converter, config=converter.config)
     assert (exporter.template_name, exporter.template_file) == ("feedback_offline",
                                                                "offline.html.j2")
