@@ -13,7 +13,10 @@ conventions, the ordered problems with label and points), the shared
 ``assignments/source/<hw>/<hw>.ipynb`` (nbformat 4, kernel python3) and
 ``assignments/manifest.json``, and the homework table of each site page
 ``book/src/<hw>.md`` (between its ``% BEGIN homework table`` and
-``% END homework table`` lines).
+``% END homework table`` lines); for each homework whose file says
+``solutions_released: true``, its solutions page ``book/solutions_<hw>.md`` and
+its line in ``_toc.yml`` (between the ``# BEGIN solutions`` and ``# END
+solutions`` lines); a solutions page of an unreleased homework is deleted.
 
 Every autograded problem becomes four cells: the statement (markdown), the
 answer cell (``solution.py``, with the reference answer between ``### BEGIN
@@ -37,6 +40,7 @@ sys.path.insert(0, str(ROOT))  # the hwlib of this checkout, whatever is install
 
 from hwlib.problems import folders, homeworks  # noqa: E402
 from hwlib.problems.render import context, render  # noqa: E402
+from hwlib.problems import solutions  # noqa: E402
 
 SCHEMA = 3
 REBUILD = "make assignments"
@@ -146,7 +150,26 @@ def outputs(course: Path = HERE, book: Path = ROOT / "book") -> dict[Path, str]:
         if page.is_file():
             files[page] = with_table(page.read_text(encoding="utf-8"), hw, page)
     files[course / "manifest.json"] = json.dumps(manifest, indent=2) + "\n"
+    released = released_homeworks(course)
+    for name in released:
+        files[book / f"{solutions.page_name(name)}.md"] = solutions.solutions_page(
+            homeworks.load(course / "homeworks")[name])
+    toc = book.parent / "_toc.yml"
+    if toc.is_file():
+        files[toc] = solutions.with_toc(toc.read_text(encoding="utf-8"), released, toc)
     return files
+
+
+def released_homeworks(course: Path = HERE) -> list[str]:
+    """The homeworks whose solutions are released, in order."""
+    return [name for name, hw in homeworks.load(course / "homeworks").items()
+            if hw.solutions_released]
+
+
+def withdrawn(course: Path = HERE, book: Path = ROOT / "book") -> list[Path]:
+    """Solutions pages on disk whose homework is not (or no longer) released."""
+    keep = {f"{solutions.page_name(n)}.md" for n in released_homeworks(course)}
+    return sorted(p for p in book.glob(f"{solutions.page_name('*')}.md") if p.name not in keep)
 
 
 TABLE_BEGIN, TABLE_END = "% BEGIN homework table", "% END homework table"
@@ -196,10 +219,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--book", type=Path, default=ROOT / "book", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     files = outputs(args.course, args.book)
-    changed = stale(files)
-    names = ", ".join(_shown(p) for p in changed) or "-"
+    changed, gone = stale(files), withdrawn(args.course, args.book)
+    names = ", ".join(_shown(p) for p in changed + gone) or "-"
     if args.check:
-        if changed:
+        if changed or gone:
             print(f"stale or edited by hand: {names}; the sources are hwlib/problems/<slug>/ "
                   f"and assignments/homeworks/; rebuild with `{REBUILD}`")
             return 1
@@ -208,7 +231,9 @@ def main(argv: list[str] | None = None) -> int:
     for path in changed:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(files[path], encoding="utf-8")
-    print(f"{len(changed)} file(s) written: {names}")
+    for path in gone:
+        path.unlink()
+    print(f"{len(changed)} file(s) written, {len(gone)} removed: {names}")
     return 0
 
 
