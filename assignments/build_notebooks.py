@@ -177,7 +177,7 @@ TABLE_BEGIN, TABLE_END = "% BEGIN homework table", "% END homework table"
 
 def book_table(hw) -> str:
     """The site's table of one homework: label, topic, the section that answers it."""
-    rows = ["| problem | topic | where it is answered |", "| --- | --- | --- |"]
+    rows = ["| problem | topic | where it is taught |", "| --- | --- | --- |"]
     for entry in hw.entries:
         folder = folders()[entry.slug]
         where = f"{{ref}}`{folder.meta['book']}`" if folder.meta.get("book") else ""

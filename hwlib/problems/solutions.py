@@ -117,15 +117,15 @@ def _leaves(value):
 def _distinctive_number(x: float) -> bool:
     """Is a number specific enough that finding it on a page means the answer is there?
 
-    Small integers and one- or two-digit values (0, 1, 19, 0.5) occur on any
-    page for other reasons; the whole answer (lists, formulas) still covers them.
+    Integers below 1000 (channel counts, sizes, 19) and values of fewer than four
+    significant digits (0.5, 0.999) occur on any page for other reasons; the whole answer (lists, formulas) still covers them.
     """
     if isinstance(x, bool) or not math.isfinite(x):
         return False
     if float(x).is_integer():
-        return abs(x) >= 1000 or (abs(x) >= 100 and int(x) % 10 != 0)
+        return abs(x) >= 1000
     digits = re.sub(r"[^0-9]", "", f"{abs(x):.6g}").strip("0")
-    return len(digits) >= 3
+    return len(digits) >= 4
 
 
 def _number_forms(x: float) -> set[str]:
@@ -133,8 +133,8 @@ def _number_forms(x: float) -> set[str]:
     if float(x).is_integer():
         n = int(x)
         return {str(n), f"{n:,}", f"{n:_}"}
-    forms = {repr(float(x)), f"{x:g}", f"{x:.6g}", f"{x:.4f}", f"{x:.3f}", f"{x:.4g}"}
-    return {f for f in forms if len(re.sub(r"[^0-9]", "", f).strip("0")) >= 3}
+    forms = {repr(float(x)), f"{x:g}", f"{x:.6g}", f"{x:.4f}", f"{x:.4g}"}
+    return {f for f in forms if len(re.sub(r"[^0-9]", "", f).strip("0")) >= 4}
 
 
 def _lists(value):
