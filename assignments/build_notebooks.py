@@ -13,7 +13,12 @@ conventions, the ordered problems with label and points), the shared
 ``assignments/source/<hw>/<hw>.ipynb`` (nbformat 4, kernel python3) and
 ``assignments/manifest.json``, and the homework table of each site page
 ``book/src/<hw>.md`` (between its ``% BEGIN homework table`` and
-``% END homework table`` lines); for each homework whose file says
+``% END homework table`` lines, with a link to the student notebook
+``assignments/student/<hw>.ipynb``: the source with solutions, hidden tests and mark
+schemes cleared by nbgrader's preprocessors, as in the release), the
+"Homework on this page" line of each topic page that a problem's ``book``
+label points into (between ``% BEGIN homework links`` and ``% END homework
+links``); for each homework whose file says
 ``solutions_released: true``, its solutions page ``book/solutions_<hw>.md`` and
 its line in ``_toc.yml`` (between the ``# BEGIN solutions`` and ``# END
 solutions`` lines); a solutions page of an unreleased homework is deleted.
@@ -30,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import textwrap
 from pathlib import Path
@@ -149,6 +155,8 @@ def outputs(course: Path = HERE, book: Path = ROOT / "book") -> dict[Path, str]:
         page = book / "src" / f"{name}.md"
         if page.is_file():
             files[page] = with_table(page.read_text(encoding="utf-8"), hw, page)
+            files[course / "student" / f"{name}.ipynb"] = student_notebook(files[path])
+    files.update(topic_links(homeworks.load(course / "homeworks"), book))
     files[course / "manifest.json"] = json.dumps(manifest, indent=2) + "\n"
     released = released_homeworks(course)
     for name in released:
@@ -184,7 +192,48 @@ def book_table(hw) -> str:
         kind = "written" if folder.kind == "manual" else "autograded"
         rows.append(f"| {entry.label} | {folder.meta.get('topic', folder.title)} ({kind}, "
                     f"{entry.points_text}) | {where} |")
+    rows.append("")
+    rows.append(f"Work the homework in the student notebook, {{download}}`{hw.name}.ipynb "
+                f"</assignments/student/{hw.name}.ipynb>` (open it in Jupyter; the visible cells check the "
+                "form of each answer, the hidden tests grade it after submission).")
     return "\n".join(rows) + "\n"
+
+
+def student_notebook(source: str) -> str:
+    """The notebook students download: the source as nbgrader releases it (solutions,
+    hidden tests and mark schemes cleared, no outputs)."""
+    import nbformat
+    from nbgrader.preprocessors import (ClearHiddenTests, ClearMarkScheme, ClearOutput,
+                                        ClearSolutions)
+    nb, resources = nbformat.reads(source, as_version=4), {}
+    for step in (ClearSolutions, ClearHiddenTests, ClearMarkScheme, ClearOutput):
+        nb, resources = step().preprocess(nb, resources)
+    return nbformat.writes(nb) + "\n"
+
+
+LINKS_BEGIN, LINKS_END = "% BEGIN homework links", "% END homework links"
+
+
+def topic_links(hws: dict, book: Path) -> dict[Path, str]:
+    """{topic page: its text with the line naming the homework problems it teaches}."""
+    pages = {}
+    for src in sorted((book / "src").glob("*.md")):
+        text = src.read_text(encoding="utf-8")
+        if LINKS_BEGIN not in text:
+            continue
+        labels = set(re.findall(r"^\(([\w-]+)\)=$", text, flags=re.M))
+        used = []
+        for hw in hws.values():
+            here = [e.label for e in hw.entries
+                    if folders()[e.slug].meta.get("book") in labels]
+            if here:
+                used.append(f"{{ref}}`{hw.name}` ({', '.join(here)})")
+        line = ("Homework on this page: " + "; ".join(used) + ".\n") if used else ""
+        head, rest = text.split(LINKS_BEGIN, 1)
+        marker_line, rest = rest.split("\n", 1)
+        _, tail = rest.split(LINKS_END, 1)
+        pages[src] = f"{head}{LINKS_BEGIN}{marker_line}\n{line}{LINKS_END}{tail}"
+    return pages
 
 
 def with_table(page: str, hw, where: Path) -> str:

@@ -209,6 +209,21 @@ def test_unreleased_site_shows_no_graded_answer(site_none_released):
     assert _leaks(pages, skip={"search.html", "genindex.html"}) == set()
 
 
+def test_homework_pages_offer_the_student_notebook_and_topics_link_back(site_none_released):
+    for n in range(1, 5):
+        raw = (site_none_released / "book" / f"hw{n}.html").read_text(encoding="utf-8")
+        link = re.search(rf'href="\.\./(_downloads/\w+/hw{n}\.ipynb)"', raw)
+        assert link, f"hw{n}.html has no download link to the student notebook"
+        served = site_none_released / link.group(1)
+        assert served.read_bytes() == (ROOT / "assignments" / "student" / f"hw{n}.ipynb").read_bytes()
+    for topic in ("optimisation", "convolution", "parameters", "normalisation",
+                  "regularisation", "attention", "densities", "networks"):
+        raw = (site_none_released / "book" / f"{topic}.html").read_text(encoding="utf-8")
+        text = visible_text(raw)
+        assert "Homework on this page:" in text, topic
+        assert re.search(r'href="hw[1-4]\.html', raw), f"{topic}.html links to no homework page"
+
+
 def test_releasing_hw2_adds_exactly_its_solutions_page(site_none_released, site_hw2_released):
     before, after = _pages(site_none_released), _pages(site_hw2_released)
     assert set(after) - set(before) == {"book/solutions_hw2.html"}
