@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html as html_lib
 import importlib.util
+import os
 import re
 import shutil
 import subprocess
@@ -157,10 +158,15 @@ def _jupyter_book() -> str:
 
 
 def _build(source: Path, out: Path) -> Path:
+    """The strict build of the book at source; its pages import that tree's hwlib."""
+    env = {**os.environ,
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(source), os.environ.get("PYTHONPATH")]))}
     proc = subprocess.run([_jupyter_book(), "build", str(source), "--path-output", str(out),
                            "-W", "-n", "--keep-going"], capture_output=True, text=True,
-                          timeout=900, cwd=source)
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+                          timeout=900, cwd=source, env=env)
+    log = proc.stdout + proc.stderr
+    problems = [line for line in log.splitlines() if "WARNING" in line or "Error" in line]
+    assert proc.returncode == 0, "\n".join(problems[-20:]) + log[-2000:]
     return out / "_build" / "html"
 
 
