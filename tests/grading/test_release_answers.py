@@ -42,6 +42,19 @@ def test_release_states_no_graded_answer(released, assignment):  # noqa: F811
     assert leaks == {}
 
 
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_marking_notes_stay_in_the_source(released, assignment):  # noqa: F811
+    """Written problems' rubrics say what earns each point; the notes naming the expected
+    results are in the model-answer cell, which the release replaces by a blank answer."""
+    written = [e for e in homeworks.load()[assignment].entries
+               if folders()[e.slug].kind == "manual"]
+    source = cell_text(released / "source" / assignment / f"{assignment}.ipynb")
+    release = cell_text(released / "release" / assignment / f"{assignment}.ipynb")
+    assert source.count("*Marking notes") == len(written) > 0
+    assert "Marking notes" not in release
+    assert release.count("*Rubric:*") == len(written)
+
+
 def test_the_answer_scan_can_fail(released):  # noqa: F811
     """Control: the same scan finds the answers in the source notebook's hidden parts
     once a reference answer is pasted into a released cell."""

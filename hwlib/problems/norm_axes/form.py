@@ -3,7 +3,6 @@ assert isinstance(_axes, dict) and set(_axes) >= {"batch_norm", "layer_norm"}, "
 assert all(isinstance(a, int) for a in _axes["batch_norm"] + _axes["layer_norm"]), "axes are integers"
 print("form ok")
 {{ selfcheck }}
-_ex = norm_axes("{{ example.layout }}")
+_ex = norm_axes("HWNC")
 _selfcheck({k: sorted(_ex[k]) for k in ("batch_norm", "layer_norm")},
-           {"batch_norm": {{ example_answer.batch_norm_axes }}, "layer_norm": {{ example_answer.layer_norm_axes }}},
-           'norm_axes("{{ example.layout }}")')
+           {"batch_norm": [0, 1, 2], "layer_norm": [0, 1, 3]}, 'norm_axes("HWNC")')
