@@ -83,6 +83,26 @@ def test_graded_strings_cover_every_autograded_answer():
     assert "61,706" in graded()["hw4"]["hw4.q4"]
 
 
+def test_practice_parameters_have_another_answer_than_the_graded_one():
+    """Does hwlib.practice give, for every registered problem, parameters whose answer
+    differs from the answer for the defaults (and the same draw every time)?"""
+    import hwlib
+    from hwlib import registry
+    for problem in registry.problems():
+        params = hwlib.practice(problem.id)
+        assert params == hwlib.practice(problem.id)
+        assert problem.solve(params) != problem.solve(), problem.id
+
+
+def test_practice_refuses_a_problem_whose_draws_all_give_the_graded_answer(monkeypatch):
+    import hwlib
+    from hwlib import registry
+    problem = registry.get("hw2.q5")
+    monkeypatch.setattr(type(problem), "sample", lambda self, rng: dict(self.defaults))
+    with pytest.raises(ValueError, match="hw2.q5"):
+        hwlib.practice("hw2.q5")
+
+
 def test_no_homework_is_released_in_the_repository():
     assert not any(hw.solutions_released for hw in homeworks.load().values())
     assert not list((ROOT / "book").glob("solutions_*.md"))
