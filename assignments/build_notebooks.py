@@ -13,7 +13,15 @@ conventions, the ordered problems with label and points), the shared
 ``assignments/source/<hw>/<hw>.ipynb`` (nbformat 4, kernel python3) and
 ``assignments/manifest.json``, and the homework table of each site page
 ``book/src/<hw>.md`` (between its ``% BEGIN homework table`` and
-``% END homework table`` lines).
+``% END homework table`` lines, with a link to the student notebook
+``assignments/student/<hw>.ipynb``: the source with solutions, hidden tests and mark
+schemes cleared by nbgrader's preprocessors, as in the release), the
+"Homework on this page" line of each topic page that a problem's ``book``
+label points into (between ``% BEGIN homework links`` and ``% END homework
+links``); for each homework whose file says
+``solutions_released: true``, its solutions page ``book/solutions_<hw>.md`` and
+its line in ``_toc.yml`` (between the ``# BEGIN solutions`` and ``# END
+solutions`` lines); a solutions page of an unreleased homework is deleted.
 
 Every autograded problem becomes four cells: the statement (markdown), the
 answer cell (``solution.py``, with the reference answer between ``### BEGIN
@@ -27,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import textwrap
 from pathlib import Path
@@ -37,6 +46,7 @@ sys.path.insert(0, str(ROOT))  # the hwlib of this checkout, whatever is install
 
 from hwlib.problems import folders, homeworks  # noqa: E402
 from hwlib.problems.render import context, render  # noqa: E402
+from hwlib.problems import solutions  # noqa: E402
 
 SCHEMA = 3
 REBUILD = "make assignments"
@@ -145,8 +155,29 @@ def outputs(course: Path = HERE, book: Path = ROOT / "book") -> dict[Path, str]:
         page = book / "src" / f"{name}.md"
         if page.is_file():
             files[page] = with_table(page.read_text(encoding="utf-8"), hw, page)
+            files[course / "student" / f"{name}.ipynb"] = student_notebook(files[path])
+    files.update(topic_links(homeworks.load(course / "homeworks"), book))
     files[course / "manifest.json"] = json.dumps(manifest, indent=2) + "\n"
+    released = released_homeworks(course)
+    for name in released:
+        files[book / f"{solutions.page_name(name)}.md"] = solutions.solutions_page(
+            homeworks.load(course / "homeworks")[name])
+    toc = book.parent / "_toc.yml"
+    if toc.is_file():
+        files[toc] = solutions.with_toc(toc.read_text(encoding="utf-8"), released, toc)
     return files
+
+
+def released_homeworks(course: Path = HERE) -> list[str]:
+    """The homeworks whose solutions are released, in order."""
+    return [name for name, hw in homeworks.load(course / "homeworks").items()
+            if hw.solutions_released]
+
+
+def withdrawn(course: Path = HERE, book: Path = ROOT / "book") -> list[Path]:
+    """Solutions pages on disk whose homework is not (or no longer) released."""
+    keep = {f"{solutions.page_name(n)}.md" for n in released_homeworks(course)}
+    return sorted(p for p in book.glob(f"{solutions.page_name('*')}.md") if p.name not in keep)
 
 
 TABLE_BEGIN, TABLE_END = "% BEGIN homework table", "% END homework table"
@@ -154,14 +185,55 @@ TABLE_BEGIN, TABLE_END = "% BEGIN homework table", "% END homework table"
 
 def book_table(hw) -> str:
     """The site's table of one homework: label, topic, the section that answers it."""
-    rows = ["| problem | topic | where it is answered |", "| --- | --- | --- |"]
+    rows = ["| problem | topic | where it is taught |", "| --- | --- | --- |"]
     for entry in hw.entries:
         folder = folders()[entry.slug]
         where = f"{{ref}}`{folder.meta['book']}`" if folder.meta.get("book") else ""
         kind = "written" if folder.kind == "manual" else "autograded"
         rows.append(f"| {entry.label} | {folder.meta.get('topic', folder.title)} ({kind}, "
                     f"{entry.points_text}) | {where} |")
+    rows.append("")
+    rows.append(f"Work the homework in the student notebook, {{download}}`{hw.name}.ipynb "
+                f"</assignments/student/{hw.name}.ipynb>` (open it in Jupyter; the visible cells check the "
+                "form of each answer, the hidden tests grade it after submission).")
     return "\n".join(rows) + "\n"
+
+
+def student_notebook(source: str) -> str:
+    """The notebook students download: the source as nbgrader releases it (solutions,
+    hidden tests and mark schemes cleared, no outputs)."""
+    import nbformat
+    from nbgrader.preprocessors import (ClearHiddenTests, ClearMarkScheme, ClearOutput,
+                                        ClearSolutions)
+    nb, resources = nbformat.reads(source, as_version=4), {}
+    for step in (ClearSolutions, ClearHiddenTests, ClearMarkScheme, ClearOutput):
+        nb, resources = step().preprocess(nb, resources)
+    return nbformat.writes(nb) + "\n"
+
+
+LINKS_BEGIN, LINKS_END = "% BEGIN homework links", "% END homework links"
+
+
+def topic_links(hws: dict, book: Path) -> dict[Path, str]:
+    """{topic page: its text with the line naming the homework problems it teaches}."""
+    pages = {}
+    for src in sorted((book / "src").glob("*.md")):
+        text = src.read_text(encoding="utf-8")
+        if LINKS_BEGIN not in text:
+            continue
+        labels = set(re.findall(r"^\(([\w-]+)\)=$", text, flags=re.M))
+        used = []
+        for hw in hws.values():
+            here = [e.label for e in hw.entries
+                    if folders()[e.slug].meta.get("book") in labels]
+            if here:
+                used.append(f"{{ref}}`{hw.name}` ({', '.join(here)})")
+        line = ("Homework on this page: " + "; ".join(used) + ".\n") if used else ""
+        head, rest = text.split(LINKS_BEGIN, 1)
+        marker_line, rest = rest.split("\n", 1)
+        _, tail = rest.split(LINKS_END, 1)
+        pages[src] = f"{head}{LINKS_BEGIN}{marker_line}\n{line}{LINKS_END}{tail}"
+    return pages
 
 
 def with_table(page: str, hw, where: Path) -> str:
@@ -196,10 +268,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--book", type=Path, default=ROOT / "book", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     files = outputs(args.course, args.book)
-    changed = stale(files)
-    names = ", ".join(_shown(p) for p in changed) or "-"
+    changed, gone = stale(files), withdrawn(args.course, args.book)
+    names = ", ".join(_shown(p) for p in changed + gone) or "-"
     if args.check:
-        if changed:
+        if changed or gone:
             print(f"stale or edited by hand: {names}; the sources are hwlib/problems/<slug>/ "
                   f"and assignments/homeworks/; rebuild with `{REBUILD}`")
             return 1
@@ -208,7 +280,9 @@ def main(argv: list[str] | None = None) -> int:
     for path in changed:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(files[path], encoding="utf-8")
-    print(f"{len(changed)} file(s) written: {names}")
+    for path in gone:
+        path.unlink()
+    print(f"{len(changed)} file(s) written, {len(gone)} removed: {names}")
     return 0
 
 

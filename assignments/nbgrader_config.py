@@ -20,6 +20,9 @@ c.ClearHiddenTests.end_test_delimeter = "END HIDDEN TESTS"
 
 # Plain `nbgrader autograde`: the kernel is python3, each cell gets 60 s, and a
 # notebook that stops responding is abandoned rather than hanging the run.
+# `nbgrader validate` in the course folder runs every code cell, not only the graded
+# ones: a stub that still raises NotImplementedError or a failing visible check fails it.
+c.Validator.validate_all = True
 c.Execute.kernel_name = "python3"
 c.Execute.timeout = 60
 c.Execute.interrupt_on_timeout = True

@@ -6,7 +6,7 @@ Topic modules (one operation per function): :mod:`hwlib.optim`,
 :mod:`hwlib.mlp`. The problem registry (:mod:`hwlib.registry`) maps every
 homework sub-problem id to its reference answer.
 """
-from .registry import get, solve
+from .registry import get, practice, solve
 
-__all__ = ["get", "solve"]
+__all__ = ["get", "practice", "solve"]
 __version__ = "0.1.0"

@@ -193,6 +193,23 @@ def solve(id: str, **overrides: Any) -> Any:
     return get(id).solve(overrides)
 
 
+def practice(id: str, seed: int = 2026) -> dict[str, Any]:
+    """Parameters for teaching: drawn by the problem's sampler, with an answer that
+    differs from the graded one (the answer for the defaults).
+
+    The site works its examples on these, so that no page shows a graded answer
+    before the homework's solutions are released.
+    """
+    problem = get(id)
+    graded = problem.solve()
+    for s in range(seed, seed + 100):
+        params = problem.sample(s)
+        if params != problem.params() and problem.solve(params) != graded:
+            return params
+    raise ValueError(f"{problem.id}: no parameter set with another answer in 100 draws "
+                     f"(has the problem a sampler?)")
+
+
 def to_jsonable(value: Any) -> Any:
     """Convert numpy, torch, sympy, Fraction and tuples to JSON data.
 

@@ -55,6 +55,7 @@ def course_copy(tmp_path):
     course, book = tmp_path / "assignments", tmp_path / "book"
     shutil.copytree(ROOT / "assignments" / "homeworks", course / "homeworks")
     shutil.copytree(ROOT / "assignments" / "source", course / "source")
+    shutil.copytree(ROOT / "assignments" / "student", course / "student")
     shutil.copy(ROOT / "assignments" / "manifest.json", course / "manifest.json")
     shutil.copytree(ROOT / "book" / "src", book / "src")
     return course, book

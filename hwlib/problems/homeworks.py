@@ -5,6 +5,11 @@ title) and an ordered list of problems, each a folder slug with the label
 students see (``2(c)``) and its points. The label is used everywhere: the
 notebook, the site's tables, the manifest (and so feedback and grade export)
 and the command line (``python -m hwlib solve hw2.2c``).
+
+``solutions_released`` (default false) says whether the homework's solutions
+are out: only then does the site get a solutions page for it (statements,
+model answers, reference values), and before that no page shows a graded
+answer.
 """
 from __future__ import annotations
 
@@ -42,6 +47,7 @@ class Homework:
     title: str
     conventions: str
     entries: tuple[Entry, ...]
+    solutions_released: bool = False
 
 
 def compact_label(label: str) -> str:
@@ -66,9 +72,13 @@ def load(directory: Path | None = None) -> dict[str, Homework]:
         labels = [compact_label(e.label) for e in entries]
         if len(set(labels)) != len(labels):
             raise ValueError(f"{path}: two problems share a label")
+        released = raw.get("solutions_released", False)
+        if not isinstance(released, bool):
+            raise ValueError(f"{path}: solutions_released should be true or false, "
+                             f"not {released!r}")
         out[path.stem] = Homework(name=path.stem, title=raw["title"],
                                   conventions=(raw.get("conventions") or "").strip("\n"),
-                                  entries=tuple(entries))
+                                  entries=tuple(entries), solutions_released=released)
     listed = [e.slug for hw in out.values() for e in hw.entries]
     twice = sorted({s for s in listed if listed.count(s) > 1})
     if twice:

@@ -8,6 +8,12 @@ Python/JSON literals: ``[1, 4, 0]``), ``params`` (all of them), ``answer``
 folder's check.py returns from ``template_values()``. Filters: ``num`` and
 ``nums`` (numbers as in prose: 4 for 4.0), ``bmatrix`` (a LaTeX matrix) and
 ``word`` (three for 3).
+
+Visible checks (form.py) also see ``example``: a public parameter set drawn by
+the problem's sampler whose answer differs from the graded one, with its
+reference answer ``example_answer``, and ``selfcheck``: the code of
+``_selfcheck(got, want, what)``, which compares a student's output with the
+example's stated output (numbers to a relative 1e-6) and says which is wrong.
 """
 from __future__ import annotations
 
@@ -73,10 +79,39 @@ def context(folder, entry, params: dict | None = None) -> dict:
         ctx.update(chosen)
         ctx["params"] = chosen
         ctx["answer"] = _Lazy(lambda: problem.solve(chosen))
+        example = _Lazy(lambda: registry.practice(problem.id, seed=EXAMPLE_SEED))
+        ctx["example"] = example
+        ctx["example_answer"] = _Lazy(lambda: problem.solve(example._all()))
+        ctx["selfcheck"] = SELFCHECK
     check = folder.module("check")
     if check is not None and hasattr(check, "template_values"):
         ctx.update(check.template_values())
     return ctx
+
+
+EXAMPLE_SEED = 31   # the site's worked examples use registry.practice's default seed
+
+SELFCHECK = '''def _selfcheck(got, want, what):
+    """Is got the stated output of the public example (numbers to a relative 1e-6)?"""
+    import numpy as _np
+
+    def same(a, b):
+        if isinstance(b, dict):
+            return isinstance(a, dict) and all(k in a and same(a[k], v) for k, v in b.items())
+        if isinstance(b, str):
+            return a == b
+        if isinstance(b, (list, tuple)):
+            try:
+                return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+            except TypeError:
+                return False
+        try:
+            return bool(_np.isclose(float(a), float(b), rtol=1e-6, atol=1e-9))
+        except (TypeError, ValueError):
+            return False
+
+    assert same(got, want), f"public example {what}: expected {want!r}, got {got!r}"
+    print(f"public example {what}: correct")'''
 
 
 class _Lazy(dict):
@@ -95,6 +130,10 @@ class _Lazy(dict):
     def __getitem__(self, key):
         self._fill()
         return super().__getitem__(key)
+
+    def _all(self) -> dict:
+        self._fill()
+        return dict(self.items())
 
     def __getattr__(self, key):
         if key.startswith("_"):

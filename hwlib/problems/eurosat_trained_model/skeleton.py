@@ -34,7 +34,7 @@ if TRAIN:
         for c_out in {{ channels }}:
             layers += block(c_in, c_out, bn, p_drop)
             c_in = c_out
-        layers += [nn.Flatten(), nn.Linear({{ channels[-1] * (size // 2 ** channels|length) ** 2 }}, {{ hidden }}), nn.ReLU()]
+        layers += [nn.Flatten(), nn.Linear({{ channels[-1] }} * {{ size // 2 ** channels|length }} * {{ size // 2 ** channels|length }}, {{ hidden }}), nn.ReLU()]
         layers += [nn.Dropout(p_drop)] if p_drop else []
         return nn.Sequential(*layers, nn.Linear({{ hidden }}, {{ classes }}))
 
