@@ -134,13 +134,15 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
     _apply_threads(args)
     res = evaluate_weights(args.weights, args.dataset, bn=args.bn, dropout=args.dropout,
-                           data_root=args.data, cache=args.cache, device=args.device)
+                           data_root=args.data, cache=args.cache, device=args.device,
+                           precision=args.precision)
     if args.json:
         print(json.dumps(res))
     else:
         print(f"{args.weights}: test accuracy {100 * res['accuracy']:.2f}% "
               f"(loss {res['loss']:.4f}) on {res['n']:,} {args.dataset} test images, "
-              f"BN {'on' if res['bn'] else 'off'}{res['note']}")
+              f"BN {'on' if res['bn'] else 'off'}{res['note']}, "
+              f"{'bf16 autocast' if res['precision'] == 'bf16' else 'fp32'}")
     return 0
 
 

@@ -41,11 +41,12 @@ RUNS=("$@"); [[ ${#RUNS[@]} -gt 0 ]] || RUNS=(seed-bf16 seed-fp32 improved)
 mkdir -p "$OUT"
 
 SEED=(--bn --dropout 0.05 --epochs 20)
+IMPROVED_EPOCHS=${IMPROVED_EPOCHS:-20}
 for run in "${RUNS[@]}"; do
   case "$run" in
     seed-bf16) args=("${SEED[@]}") ;;
     seed-fp32) args=("${SEED[@]}" --fp32) ;;
-    improved)  args=("${SEED[@]}" --augment --schedule cosine --warmup-epochs 1
+    improved)  args=(--bn --dropout 0.05 --epochs "$IMPROVED_EPOCHS" --augment --schedule cosine --warmup-epochs 1
                      --label-smoothing 0.1 --optimizer adamw --weight-decay 0.05) ;;
     *) echo "unknown run $run (seed-bf16, seed-fp32, improved)" >&2; exit 2 ;;
   esac
