@@ -2,7 +2,11 @@
 
 Examples::
 
-    python -m hwlib train eurosat --bn --dropout 0.05 --epochs 20
+    python -m hwlib train eurosat --bn --dropout 0.05 --epochs 20   # bf16 where native
+    python -m hwlib train eurosat --bn --dropout 0.05 --fp32        # force fp32
+    python -m hwlib train eurosat --bn --dropout 0.05 --epochs 10 --lr 2e-3 --augment \
+        --schedule cosine --warmup-epochs 1 --label-smoothing 0.1 --optimizer adamw \
+        --weight-decay 0.05                                         # the book's improved run
     python -m hwlib ablation eurosat                 # seed 000, Table 1 (4 configs)
     python -m hwlib ablation fashion-mnist           # seed 004 (4 configs)
     python -m hwlib ablation eurosat --epochs 1 --limit 2000   # quick CPU check

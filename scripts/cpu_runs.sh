@@ -28,7 +28,9 @@ if [[ "${1:-}" == --collect ]]; then
     run=$(basename "$dir")
     [[ -f "$dir/history.json" ]] || continue
     mkdir -p "$DEST/$run"
-    cp "$dir"/history.json "$dir"/history.csv "$dir"/curves.png "$DEST/$run/"
+    for f in history.json history.csv curves.png; do   # curves.png appears when a run ends
+      [[ -f "$dir/$f" ]] && cp "$dir/$f" "$DEST/$run/"
+    done
     for f in "$SRC/$run.log" "$SRC/$run.time" "$SRC/$run.cmd"; do
       [[ -f "$f" ]] && cp "$f" "$DEST/$run/$(basename "$f" | sed "s/^$run\.//; s/^/run./")"
     done
