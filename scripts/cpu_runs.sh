@@ -8,7 +8,7 @@
 #              (peak 2e-3) after one warm-up epoch, label smoothing 0.1 and AdamW (weight
 #              decay 0.05), IMPROVED_EPOCHS epochs (default 10)
 #   short-bf16, short-fp32  a short run of the seed configuration (SHORT_EPOCHS epochs,
-#              default 4, on SHORT_LIMIT training images, default 5,400) in each precision:
+#              default 3, on SHORT_LIMIT training images, default 2,700) in each precision:
 #              the same-machine precision comparison when a full fp32 run does not fit
 # Each run is timed by /usr/bin/time -v (wall time in OUT/<run>.time) and by the CLI.
 #
@@ -49,8 +49,8 @@ mkdir -p "$OUT"
 
 SEED=(--bn --dropout 0.05 --epochs 20)
 IMPROVED_EPOCHS=${IMPROVED_EPOCHS:-10}
-SHORT_EPOCHS=${SHORT_EPOCHS:-4}
-SHORT_LIMIT=${SHORT_LIMIT:-5400}
+SHORT_EPOCHS=${SHORT_EPOCHS:-3}
+SHORT_LIMIT=${SHORT_LIMIT:-2700}
 for run in "${RUNS[@]}"; do
   case "$run" in
     seed-bf16) args=("${SEED[@]}") ;;
