@@ -13,13 +13,20 @@ ever slow a round down, so the best round is the undisturbed speed).
   epoch), its worker start-up excluded by the warm-up batches.
 * ours: the decoded uint8 cache held in memory, batches sliced from it and
   converted to float on the fly by :func:`hwlib.train.train_one_epoch`
-  (no DataLoader), in NCHW, then with channels-last, then channels-last plus
-  ``torch.compile`` (compile time reported apart as setup), and with
-  ``--amp`` bf16 autocast (slow on CPUs without native bf16, so opt-in).
+  (no DataLoader), in NCHW fp32, then with channels-last fp32, optionally
+  channels-last plus ``torch.compile`` (compile time reported apart as setup).
+* default: what ``python -m hwlib train`` does with no precision flag:
+  channels-last at the precision :func:`hwlib.train.choose_precision` picks
+  for this machine (bf16 autocast on a CPU with AVX512-BF16 or AMX-BF16,
+  fp32 elsewhere; the chosen one is printed).
+
+The last lines compare the default path with the plain loop in one line
+containing the word "default" (best rounds, medians beside them).
 
 Usage::
 
     python benchmarks/bench_train.py [--data DIR] [--threads 2] [--batches 10] [--rounds 5]
+        [--precision auto|bf16|fp32] [--compile]
 """
 from __future__ import annotations
 
@@ -125,10 +132,10 @@ def main(argv=None) -> int:
     p.add_argument("--batches", type=int, default=10, help="timed batches per round (default 10)")
     p.add_argument("--warmup", type=int, default=3, help="untimed batches per round (default 3)")
     p.add_argument("--rounds", type=int, default=5, help="interleaved rounds (default 5)")
-    p.add_argument("--no-compile", action="store_true", help="skip the torch.compile variant")
-    p.add_argument("--amp", action="store_true",
-                   help="also time bf16 autocast (off by default: without AVX512-BF16 it is "
-                        "several times slower on CPU)")
+    p.add_argument("--compile", action="store_true",
+                   help="also time channels-last + torch.compile (fp32; compiling takes minutes)")
+    p.add_argument("--precision", choices=["auto", "bf16", "fp32"], default="auto",
+                   help="precision of the default variant (auto: what hwlib picks here)")
     args = p.parse_args(argv)
 
     torch.set_num_threads(args.threads)
@@ -146,15 +153,18 @@ def main(argv=None) -> int:
     print(f"ours, one-time: {'load decoded cache' if cached else 'decode 27,000 JPEGs + write cache'} "
           f"{time.perf_counter() - t0:.1f}s\n")
 
+    precision = ht.choose_precision("cpu", args.precision)
+    print(precision.describe() + "\n")
+    default_name = (f"default: channels_last + "
+                    f"{'bf16 autocast' if precision.amp else 'fp32'} ({precision.reason})")
     variants = [Plain(root, args.workers),
-                Ours(split, "ours: uint8 cache in RAM, float on the fly, NCHW"),
-                Ours(split, "ours: + channels_last", channels_last=True)]
-    if not args.no_compile:
-        variants.append(Ours(split, "ours: + channels_last + torch.compile",
+                Ours(split, "ours: uint8 cache in RAM, float on the fly, NCHW fp32"),
+                Ours(split, "ours: + channels_last, fp32", channels_last=True)]
+    if args.compile:
+        variants.append(Ours(split, "ours: + channels_last + torch.compile, fp32",
                              channels_last=True, compile=True))
-    if args.amp:
-        variants.append(Ours(split, "ours: + channels_last + bf16 autocast",
-                             channels_last=True, amp=True))
+    default = Ours(split, default_name, channels_last=True, amp=precision.amp)
+    variants.append(default)
 
     speeds = {v.name: [] for v in variants}
     for r in range(args.rounds):
@@ -176,10 +186,10 @@ def main(argv=None) -> int:
         setup = f"{v.setup_s:.1f}s" if v.setup_s else "-"
         print(f"{v.name:<{width}}  {best[v.name]:6.1f}  {med[v.name]:6.1f}  "
               f"{best[v.name] / best[plain]:12.2f}x  {setup:>6}  {rounds}")
-    top = max(variants[1:], key=lambda v: best[v.name])
-    print(f"\nimages/s, best round: ours ({top.name}) {best[top.name]:.1f} vs plain "
-          f"{best[plain]:.1f} -> {best[top.name] / best[plain]:.2f}x "
-          f"(medians {med[top.name]:.1f} vs {med[plain]:.1f})")
+    d = default.name
+    print(f"\ndefault path ({'bf16 autocast' if precision.amp else 'fp32'}, channels-last) vs plain "
+          f"loop: {best[d]:.1f} vs {best[plain]:.1f} img/s -> {best[d] / best[plain]:.2f}x "
+          f"(best rounds; medians {med[d]:.1f} vs {med[plain]:.1f} -> {med[d] / med[plain]:.2f}x)")
     print(f"load average at the end {os.getloadavg()[0]:.2f}: on a shared 2-core machine "
           "another busy process cuts a 2-thread round to about a third")
     return 0

@@ -28,7 +28,7 @@ from collections import OrderedDict
 import torch
 from torch import nn
 
-__all__ = ["EuroSATCNN", "LeNet5", "build_model", "count_parameters",
+__all__ = ["EuroSATCNN", "LeNet5", "build_model", "count_parameters", "fuse_for_inference",
            "layer_output_shapes", "EUROSAT_CHANNELS", "BN_MOMENTUM",
            "DATASETS"]
 
@@ -140,6 +140,35 @@ def build_model(dataset: str, bn: bool = False, dropout: float = 0.0) -> nn.Modu
     if dataset == "fashion-mnist":
         return LeNet5(bn=bn, dropout=dropout)
     raise ValueError(f"unknown dataset {dataset!r}; expected one of {', '.join(DATASETS)}")
+
+
+def fuse_for_inference(model: nn.Module) -> nn.Module:
+    """An eval-mode copy of ``model`` with every batch norm folded into the layer before it.
+
+    In eval mode BN is the affine map ``gamma * (z - mean) / sqrt(var + eps) + beta``
+    of its input z, so a Conv2d (Linear) directly followed by BatchNorm2d
+    (BatchNorm1d) in an ``nn.Sequential`` equals one Conv2d (Linear) with
+    rescaled weights and a bias; the BN becomes an Identity. The outputs
+    agree with the unfused model to float rounding; one pass over the
+    activations per BN is saved. ``model`` itself is left unchanged.
+    """
+    import copy
+
+    from torch.nn.utils.fusion import fuse_conv_bn_eval, fuse_linear_bn_eval
+
+    fused = copy.deepcopy(model).eval()
+    for seq in [m for m in fused.modules() if isinstance(m, nn.Sequential)]:
+        names = list(seq._modules)
+        for first, second in zip(names, names[1:]):
+            a, b = seq._modules[first], seq._modules[second]
+            if isinstance(a, nn.Conv2d) and isinstance(b, nn.BatchNorm2d):
+                seq._modules[first] = fuse_conv_bn_eval(a, b)
+            elif isinstance(a, nn.Linear) and isinstance(b, nn.BatchNorm1d):
+                seq._modules[first] = fuse_linear_bn_eval(a, b)
+            else:
+                continue
+            seq._modules[second] = nn.Identity()
+    return fused
 
 
 def count_parameters(model: nn.Module, trainable_only: bool = True) -> int:

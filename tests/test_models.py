@@ -7,7 +7,7 @@ import pytest
 import torch
 from torch import nn
 
-from hwlib.models import (EuroSATCNN, LeNet5, build_model, count_parameters,
+from hwlib.models import (EuroSATCNN, LeNet5, build_model, count_parameters, fuse_for_inference,
                           layer_output_shapes)
 
 ATOL = 1e-10
@@ -166,3 +166,25 @@ def test_build_model_unknown_dataset():
     """Does an unknown dataset name raise ValueError listing the known ones?"""
     with pytest.raises(ValueError, match="eurosat"):
         build_model("cifar10")
+
+
+@pytest.mark.parametrize("make", [lambda: EuroSATCNN(bn=True, dropout=0.05), lambda: LeNet5(bn=True),
+                                  lambda: EuroSATCNN(bn=False)])
+def test_fuse_for_inference_matches_the_eval_model(make):
+    """Does folding BN into the preceding conv/linear leave eval outputs unchanged (float64) and the model untouched?"""
+    torch.manual_seed(0)
+    model = make().double()
+    model.train()
+    shape = (4, 3, 64, 64) if isinstance(model, EuroSATCNN) else (4, 1, 28, 28)
+    with torch.no_grad():  # move the running statistics away from (0, 1)
+        for _ in range(3):
+            model(torch.rand(*shape, dtype=torch.float64) * 2)
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    fused = fuse_for_inference(model)
+    x = torch.rand(*shape, dtype=torch.float64)
+    with torch.no_grad():
+        expected = model.eval()(x)
+        got = fused(x)
+    assert torch.allclose(got, expected, atol=1e-9, rtol=1e-9)
+    assert not any(isinstance(m, (nn.BatchNorm1d, nn.BatchNorm2d)) for m in fused.modules())
+    assert all(torch.equal(before[k], v) for k, v in model.state_dict().items())

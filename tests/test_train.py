@@ -171,12 +171,161 @@ def test_bf16_autocast_runs(colours):
     assert np.isfinite(res.final["train_loss"]) and np.isfinite(res.final["test_loss"])
 
 
+# -------------------------------------------------------------- precision
+
+@pytest.fixture
+def cpu_caps(monkeypatch):
+    """Set what torch reports about the CPU: caps(avx512_bf16=..., amx=..., mkldnn=...)."""
+    def caps(avx512_bf16=False, amx=False, mkldnn=True):
+        monkeypatch.setattr(torch.cpu, "_is_avx512_bf16_supported", lambda: avx512_bf16, raising=False)
+        monkeypatch.setattr(torch.cpu, "_is_amx_tile_supported", lambda: amx, raising=False)
+        monkeypatch.setattr(torch.backends.mkldnn, "is_available", lambda: mkldnn)
+    return caps
+
+
+def test_auto_picks_bf16_on_a_cpu_with_avx512_bf16(cpu_caps):
+    """Does 'auto' pick bf16 autocast on a CPU with AVX512-BF16 and print which flag it saw?"""
+    cpu_caps(avx512_bf16=True)
+    prec = ht.choose_precision("cpu", "auto")
+    assert (prec.name, prec.amp) == ("bf16", True)
+    assert prec.describe() == "precision: bf16 autocast (CPU has avx512_bf16)"
+
+
+def test_auto_names_both_flags_with_amx(cpu_caps):
+    """With AMX and AVX512-BF16, does the reason name both?"""
+    cpu_caps(avx512_bf16=True, amx=True)
+    assert ht.choose_precision("cpu").reason == "CPU has amx_bf16 and avx512_bf16"
+
+
+@pytest.mark.parametrize("caps", [dict(), dict(avx512_bf16=True, mkldnn=False)])
+def test_auto_picks_fp32_without_native_bf16(cpu_caps, caps):
+    """Without bf16 instructions (or without oneDNN) does 'auto' fall back to fp32?"""
+    cpu_caps(**caps)
+    prec = ht.choose_precision("cpu", "auto")
+    assert (prec.name, prec.amp) == ("fp32", False)
+    assert prec.describe().startswith("precision: fp32 (")
+
+
+def test_forced_precisions(cpu_caps):
+    """Does --precision fp32 win over native bf16, and a forced bf16 without it say it is emulated?"""
+    cpu_caps(avx512_bf16=True)
+    assert ht.choose_precision("cpu", "fp32").describe() == "precision: fp32 (forced by --precision fp32)"
+    cpu_caps()
+    forced = ht.choose_precision("cpu", "bf16")
+    assert forced.amp and "emulated" in forced.reason
+    with pytest.raises(ValueError, match="precision"):
+        ht.choose_precision("cpu", "fp16")
+
+
+def test_cpu_flags_are_read_when_torch_has_no_probe(monkeypatch):
+    """Without torch's probes, are /proc/cpuinfo's flags used?"""
+    monkeypatch.delattr(torch.cpu, "_is_avx512_bf16_supported", raising=False)
+    monkeypatch.setattr(torch.backends.mkldnn, "is_available", lambda: True)
+    monkeypatch.setattr(ht, "_cpu_flags", lambda: {"sse2", "avx512_bf16"})
+    assert ht.native_bf16("cpu") == (True, "CPU has avx512_bf16")
+    monkeypatch.setattr(ht, "_cpu_flags", lambda: {"sse2", "avx2"})
+    assert ht.native_bf16("cpu")[0] is False
+
+
+def test_cuda_bf16_support_decides_on_gpus(monkeypatch):
+    """On CUDA, does torch.cuda.is_bf16_supported() decide?"""
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "get_device_name", lambda *a: "Test GPU")
+    for supported, name in ((True, "bf16"), (False, "fp32")):
+        monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda *a, s=supported: s)
+        assert ht.choose_precision("cuda", "auto").name == name
+
+
+def test_fit_records_and_prints_its_precision(colours, cpu_caps, capsys):
+    """Does fit resolve 'auto' to the hardware's choice, print it, and honour amp=True / fp32?"""
+    cpu_caps()
+    res = ht.fit(tiny_config(epochs=1, limit=8), colours, progress=True)
+    assert (res.config.precision, res.config.amp) == ("fp32", False)
+    assert "precision: fp32 (CPU has neither amx_bf16 nor avx512_bf16)" in capsys.readouterr().err
+    cpu_caps(avx512_bf16=True)
+    assert ht.fit(tiny_config(epochs=1, limit=8), colours, progress=False).config.amp is True
+    res = ht.fit(tiny_config(epochs=1, limit=8, precision="fp32"), colours, progress=False)
+    assert (res.config.precision, res.config.amp) == ("fp32", False)
+
+
+def test_bf16_and_fp32_evaluate_alike(trained, colours):
+    """Do bf16 autocast with the fp32 near-tie recheck and fp32 give the same accuracy, loss within 2%?"""
+    loss32, acc32 = ht.evaluate(trained.model, colours.x_test, colours.y_test)
+    loss16, acc16 = ht.evaluate(trained.model, colours.x_test, colours.y_test, amp=True,
+                                recheck=ht.GRADE_RECHECK)
+    assert acc16 == acc32 and loss16 == pytest.approx(loss32, rel=0.02)
+
+
+def test_recheck_decides_near_ties_in_fp32():
+    """With every image a near tie, does recheck give exactly fp32's logits (hence its loss)?"""
+    torch.manual_seed(0)
+    model = ht.build_model("eurosat", bn=True).eval()
+    with torch.no_grad():
+        model.classifier[-1].weight.mul_(1e-3)  # logits all close: every image is rechecked
+    x = torch.randint(0, 256, (6, 3, 64, 64), dtype=torch.uint8)
+    y = torch.arange(6) % 10
+    loss32, acc32 = ht.evaluate(model, x, y)
+    assert ht.evaluate(model, x, y, amp=True, recheck=1.0) == (loss32, acc32)
+
+
+# ---------------------------------------------------- improved training
+
+def test_dihedral_augment_applies_one_symmetry_per_image():
+    """Is every augmented image one of the 8 flips/rotations of its original, all 8 drawn?"""
+    torch.manual_seed(0)
+    x = torch.randint(0, 256, (400, 3, 8, 8), dtype=torch.uint8)
+    out = ht.dihedral_augment(x)
+    assert out.dtype == torch.uint8 and out.shape == x.shape
+    seen = set()
+    for a, b in zip(x, out):
+        images = [a.rot90(r, (1, 2)) for r in range(4)] + [a.flip(2).rot90(r, (1, 2)) for r in range(4)]
+        matches = [i for i, im in enumerate(images) if torch.equal(im, b)]
+        assert matches
+        seen.add(matches[0])
+    assert seen == set(range(8))
+
+
+def test_cosine_lr_warms_up_then_decays_to_zero():
+    """Linear warm-up to the base lr, half of it midway through the decay, zero at the end?"""
+    lr_at = ht.cosine_lr(1e-3, total_steps=110, warmup_steps=10)
+    assert lr_at(0) == pytest.approx(1e-4) and lr_at(9) == pytest.approx(1e-3)
+    assert lr_at(10) == pytest.approx(1e-3) and lr_at(60) == pytest.approx(5e-4)
+    assert lr_at(110) == pytest.approx(0.0, abs=1e-12)
+    assert ht.steps_per_epoch(33, 8) == 4 and ht.steps_per_epoch(32, 8) == 4
+
+
+def test_improved_settings_train_and_follow_the_schedule(colours):
+    """Does a run with augmentation, cosine lr, label smoothing and AdamW learn, ending at a tiny lr?"""
+    cfg = tiny_config(epochs=3, augment=True, schedule="cosine", warmup_epochs=1,
+                      label_smoothing=0.1, optimizer="adamw", weight_decay=0.05)
+    res = ht.fit(cfg, colours, progress=False)
+    lrs = [r["lr"] for r in res.history]
+    assert lrs[0] == pytest.approx(1e-3) and lrs[-1] < 0.05 * lrs[0]  # last step of 12: 3.8%
+    assert isinstance(ht._optimizer(res.model, res.config, torch.device("cpu")), torch.optim.AdamW)
+    assert res.final["test_acc"] > 0.5
+    assert "cosine lr after 1 warm-up epoch, flips/90-degree rotations, label smoothing 0.1" in \
+        ht._run_title(res.config)
+
+
+def test_resume_needs_the_same_schedule_length():
+    """Can a constant-lr run be extended on resume, but not a cosine run of another length?"""
+    a = ht.asdict(ht.TrainConfig(epochs=2).resolved())
+    assert ht._same_run(a, {**a, "epochs": 5})
+    c = {**a, "schedule": "cosine"}
+    assert ht._same_run(c, dict(c)) and not ht._same_run(c, {**c, "epochs": 5})
+
+
 def test_bad_config_raises():
     """Do a zero epoch count and an unknown dataset raise ValueError?"""
     with pytest.raises(ValueError, match="epochs"):
         ht.TrainConfig(epochs=0).resolved()
     with pytest.raises(ValueError, match="dataset"):
         ht.TrainConfig(dataset="mnist").resolved()
+    for bad, match in ((dict(precision="fp16"), "precision"), (dict(amp=True, precision="fp32"), "contradicts"),
+                       (dict(schedule="step"), "schedule"), (dict(label_smoothing=1.0), "smoothing"),
+                       (dict(optimizer="sgd"), "optimizer"), (dict(epochs=2, warmup_epochs=2), "warm-up")):
+        with pytest.raises(ValueError, match=match):
+            ht.TrainConfig(**bad).resolved()
 
 
 # ---------------------------------------------------------------- grading
@@ -277,6 +426,15 @@ def test_cli_evaluate_constant_model(jpeg_root, tmp_path, capsys):
     assert rc == 0 and "test accuracy 90.00%" in out and "BN on" in out
 
 
+def test_cli_evaluate_fp32_flag(jpeg_root, tmp_path, capsys):
+    """Does `evaluate --fp32` evaluate in fp32 and say so?"""
+    torch.save(constant_state(bn=True, label=0), tmp_path / "c.pt")
+    rc = cli.main(["evaluate", "eurosat", "--weights", str(tmp_path / "c.pt"), "--fp32", "--json",
+                   "--data", str(jpeg_root), "--cache", str(tmp_path / "cache"), "--device", "cpu"])
+    res = json.loads(capsys.readouterr().out)
+    assert rc == 0 and res["precision"] == "fp32" and res["accuracy"] == pytest.approx(0.9)
+
+
 def test_cli_evaluate_missing_data_is_an_error(tmp_path, capsys):
     """Does `evaluate` with a data root lacking EuroSAT exit 2 naming the expected folder?"""
     torch.save(constant_state(bn=False, label=0), tmp_path / "c.pt")
@@ -356,6 +514,22 @@ def test_real_eurosat_smoke(real_root, shared_cache):
                          limit=REAL_SMOKE_LIMIT, device="cpu")
     before, after, acc = smoke(split, cfg)
     assert after < before and acc > 3 * CHANCE
+
+
+REFERENCE_MODEL = Path(__file__).resolve().parents[1] / "assignments/samples/hw1/reference/eurosat_model.pt"
+PRECISION_SUBSET = 1_000
+
+
+def test_reference_model_bf16_matches_fp32(shared_cache):
+    """On 1,000 fixed EuroSAT test images, do the grader's bf16 and fp32 accuracies of the reference model agree within 0.1 point?"""
+    root = os.environ.get("HWLIB_DATA")
+    if not root:
+        pytest.skip("HWLIB_DATA is not set: fetch EuroSAT with `python -m hwlib data fetch` "
+                    "and point HWLIB_DATA at its data root")
+    split = held_out(hdata.load_eurosat(root, shared_cache), PRECISION_SUBSET)
+    acc = {prec: ht.evaluate_weights(REFERENCE_MODEL, data=split, device="cpu",
+                                     precision=prec)["accuracy"] for prec in ("fp32", "bf16")}
+    assert abs(acc["bf16"] - acc["fp32"]) <= 0.001 and acc["fp32"] > 0.9
 
 
 def test_real_fashion_mnist_smoke(real_root):

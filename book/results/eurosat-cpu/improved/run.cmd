@@ -1,0 +1,1 @@
+python -m hwlib train eurosat --bn --dropout 0.05 --epochs 10 --lr 2e-3 --augment --schedule cosine --warmup-epochs 1 --label-smoothing 0.1 --optimizer adamw --weight-decay 0.05 --device cpu --num-threads 1
