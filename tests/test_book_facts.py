@@ -56,3 +56,5 @@ def test_eurosat_epoch_to_epoch_swing():
     assert (medians[0], medians[-1]) == (0.6, 3.1)
     assert round(max(mx for _, mx in swings.values()), 1) == 15.5
     assert max(swings, key=lambda r: swings[r][1]) == "BN-nodrop"
+    page = " ".join((ROOT / "book" / "src" / "training.md").read_text().split())
+    assert "0.6 to 3.1 points" in page and "largest single jump is 15.5 points" in page
