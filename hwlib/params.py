@@ -135,7 +135,7 @@ def eurosat_cnn_layers(bn: bool = False, channels: Sequence[int] = (32, 64, 128,
     return {"layers": rows, "total": sum(r["params"] for r in rows)}
 
 
-def same_conv_stack(in_shape: Sequence[int] = (3, 200, 300), channels: Sequence[int] = (100, 200, 400),
+def same_conv_stack(in_shape: Sequence[int], channels: Sequence[int],
                     kernel_size: int = 3, stride: int = 2) -> dict:
     """Parameters and feature-map sizes of a stack of 'SAME'-padded strided convolutions (with bias).
 

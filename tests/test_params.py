@@ -169,7 +169,7 @@ def test_lenet5_count():
     (lambda: params.conv_params(0, 3, 3), "c_in"),
     (lambda: params.conv_params(4, 6, 3, groups=4), "groups"),
     (lambda: params.dense_params(-1, 3), "n_in"),
-    (lambda: params.same_conv_stack((3, 200)), r"\(C, H, W\)"),
+    (lambda: params.same_conv_stack((3, 200), (8, 16)), r"\(C, H, W\)"),
     (lambda: params.bn_params(0), "channels"),
 ])
 def test_bad_input_raises(call, msg):
