@@ -45,7 +45,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))  # the hwlib of this checkout, whatever is installed
 
 from hwlib.problems import folders, homeworks  # noqa: E402
-from hwlib.problems.render import context, render  # noqa: E402
+from hwlib.problems.render import context, render, replace_between_markers  # noqa: E402
 from hwlib.problems import solutions  # noqa: E402
 
 SCHEMA = 3
@@ -238,13 +238,7 @@ def topic_links(hws: dict, book: Path) -> dict[Path, str]:
 
 def with_table(page: str, hw, where: Path) -> str:
     """The book page with the text between the table markers replaced."""
-    try:
-        head, rest = page.split(TABLE_BEGIN, 1)
-        marker_line, rest = rest.split("\n", 1)
-        _, tail = rest.split(TABLE_END, 1)
-    except ValueError:
-        raise SystemExit(f"{where}: no '{TABLE_BEGIN}' ... '{TABLE_END}' lines") from None
-    return f"{head}{TABLE_BEGIN}{marker_line}\n{book_table(hw)}{TABLE_END}{tail}"
+    return replace_between_markers(page, TABLE_BEGIN, TABLE_END, book_table(hw), where)
 
 
 def stale(files: dict[Path, str]) -> list[Path]:

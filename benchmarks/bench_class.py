@@ -2,7 +2,7 @@
 
 Not a test. Run from the repository root (hw1.p4 needs the EuroSAT data root):
 
-    HWLIB_DATA=../shared/data .venv/bin/python benchmarks/bench_class.py \
+    HWLIB_DATA=/path/to/data .venv/bin/python benchmarks/bench_class.py \
         [--students 200] [--workers 2] [--plain 4] [--modes local,dask,plain]
 
 The class: for each homework, ``--students`` folders cycling through that

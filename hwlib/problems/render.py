@@ -150,3 +150,17 @@ def render(folder, name: str, ctx: dict) -> str | None:
         return ENV.from_string(text).render(**ctx)
     except jinja2.TemplateError as exc:
         raise SystemExit(f"{folder.path / name}: {exc}") from None
+
+
+def replace_between_markers(text: str, begin: str, end: str, block: str, where) -> str:
+    """``text`` with the lines between the line starting ``begin`` and the line
+    holding ``end`` replaced by ``block`` (both marker lines kept, ``end``'s
+    indentation too); SystemExit naming ``where`` when a marker is missing."""
+    try:
+        head, rest = text.split(begin, 1)
+        marker_line, rest = rest.split("\n", 1)
+        inner, tail = rest.split(end, 1)
+    except ValueError:
+        raise SystemExit(f"{where}: no '{begin}' ... '{end}' lines") from None
+    indent = inner.rsplit("\n", 1)[-1]
+    return f"{head}{begin}{marker_line}\n{block}{indent}{end}{tail}"

@@ -23,7 +23,7 @@ import numpy as np
 
 from .. import registry
 from . import folders
-from .render import context, render
+from .render import context, render, replace_between_markers
 
 __all__ = ["page_name", "solutions_page", "toc_block", "graded_strings", "reference_answer"]
 
@@ -91,14 +91,7 @@ def toc_block(released: list[str]) -> str:
 
 def with_toc(toc: str, released: list[str], where) -> str:
     """_toc.yml with the lines between its solutions markers replaced."""
-    try:
-        head, rest = toc.split(TOC_BEGIN, 1)
-        marker_line, rest = rest.split("\n", 1)
-        end_indent, tail = rest.split(TOC_END, 1)
-    except ValueError:
-        raise SystemExit(f"{where}: no '{TOC_BEGIN}' ... '{TOC_END}' lines") from None
-    indent = end_indent.rsplit("\n", 1)[-1]
-    return f"{head}{TOC_BEGIN}{marker_line}\n{toc_block(released)}{indent}{TOC_END}{tail}"
+    return replace_between_markers(toc, TOC_BEGIN, TOC_END, toc_block(released), where)
 
 
 # ------------------------------------------------------------------ graded answers as text
