@@ -172,19 +172,25 @@ def _rng(rng) -> np.random.Generator:
     return np.random.default_rng(rng)
 
 
-def cases(problem_id: str, rng=None) -> list[dict]:
+def cases(problem_id: str, rng=None, params: dict | None = None) -> list[dict]:
     """The argument sets to call the student's answer with (see :mod:`hwlib.grading.design`).
 
     rng: a numpy Generator or an int seed (the same seed, the same cases);
-    None draws fresh parameters.
+    None draws fresh parameters. params: the student's own parameters of the
+    problem (:func:`hwlib.course.params_for`; default: the statement's
+    defaults): a value problem is checked against its answer for them, and a
+    function problem's example case (worth nothing) uses them.
     """
     from .. import registry
 
     spec = _spec(problem_id)
     if spec.kind != "function":
-        return [{"label": spec.value_label, "args": None}]
+        case = {"label": spec.value_label, "args": None}   # args None: the value itself
+        if params is not None:
+            case["params"] = dict(params)   # the parameters its answer is computed for
+        return [case]
     return draw_cases(spec, registry.get(spec.reference), _rng(rng),
-                      lambda args: _solvable(spec, args))
+                      lambda args: _solvable(spec, args), example=params)
 
 
 def _solvable(spec: Spec, args) -> bool:
@@ -196,12 +202,12 @@ def _solvable(spec: Spec, args) -> bool:
     return True
 
 
-def _solution(spec: Spec, args):
+def _solution(spec: Spec, args, params: dict | None = None):
     from .. import registry
 
     problem = registry.get(spec.reference)
     if args is None:
-        return problem.solve({})
+        return problem.solve(params or {})
     params = spec.to_params(args) if spec.to_params else args
     return problem.solve(params)
 
@@ -245,7 +251,8 @@ def _score_cases(spec: Spec, case_list: list, outputs: list) -> tuple[float, lis
     for case, out in zip(case_list, outputs):
         label = str(case.get("label", "case")) if isinstance(case, dict) else "case"
         args = case.get("args") if isinstance(case, dict) else None
-        results = _judge_case(spec, label, args, out)
+        params = case.get("params") if isinstance(case, dict) else None
+        results = _judge_case(spec, label, args, out, params)
         messages.extend(msg for _, msg in results)
         if scored_weight(case) > 0:
             scored = True
@@ -257,7 +264,8 @@ def _score_cases(spec: Spec, case_list: list, outputs: list) -> tuple[float, lis
     return sum(right) / len(right), messages
 
 
-def _judge_case(spec: Spec, label: str, args, out) -> list[tuple[bool, str]]:
+def _judge_case(spec: Spec, label: str, args, out,
+                params: dict | None = None) -> list[tuple[bool, str]]:
     n = len(spec.checks)
     if not isinstance(out, dict) or not out.get("ok"):
         error = out.get("error", "no result") if isinstance(out, dict) else "no result"
@@ -268,7 +276,7 @@ def _judge_case(spec: Spec, label: str, args, out) -> list[tuple[bool, str]]:
             text = f"your function raised {error}"
         return [(False, f"{_label(label, c)}: {text}") for c in spec.checks]
     try:
-        solution = _solution(spec, args)
+        solution = _solution(spec, args, params)
     except Exception as exc:
         return [(False, f"{_label(label, c)}: the reference could not be computed "
                         f"({type(exc).__name__}); tell the instructor") for c in spec.checks]

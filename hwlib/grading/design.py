@@ -80,16 +80,19 @@ def _key(args) -> str:
     return json.dumps(args, sort_keys=True)
 
 
-def draw_cases(spec, problem, rng: np.random.Generator, solvable) -> list[dict]:
+def draw_cases(spec, problem, rng: np.random.Generator, solvable,
+               example: dict | None = None) -> list[dict]:
     """The cases of one function question (see the module docstring).
 
     spec: the checkers' Spec (make_args, accept, case_design, extra);
-    problem: the registry problem; solvable(args) -> bool.
+    problem: the registry problem; solvable(args) -> bool; example: the
+    parameters of the statement the student saw (default: the problem's defaults).
     """
     from .compare import _identity_args
 
     make = spec.make_args or _identity_args
-    out = [{"label": EXAMPLE_LABEL, "args": make(problem.defaults, None), "weight": 0}]
+    shown = problem.params(example) if example is not None else problem.defaults
+    out = [{"label": EXAMPLE_LABEL, "args": make(shown, None), "weight": 0}]
     seen = {_key(out[0]["args"])}
     designed = []
     for hook in (spec.case_design, spec.extra):
