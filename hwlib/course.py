@@ -36,11 +36,13 @@ import numpy as np
 import yaml
 
 __all__ = ["CourseSettings", "settings", "params_for", "varies", "SECRET_ENV", "SECRET_FILE",
-           "SETTINGS_FILE"]
+           "SETTINGS_FILE", "SAMPLES_SECRET"]
 
 SECRET_ENV = "HWLIB_COURSE_SECRET"
 SECRET_FILE = ".course-secret"
 SETTINGS_FILE = "course.yaml"
+SAMPLES_SECRET = "hwlib-bundled-samples"   # the scratch course that grades the bundled samples:
+                                           # public on purpose, so sample grades are the same everywhere
 VARIANT_VERSION = "variant-1"   # the derivation of parameters (not the grading version)
 
 
@@ -151,3 +153,19 @@ def params_for(course: CourseSettings, student: str, problem_id: str) -> dict[st
     if draw is None:
         return problem.sample(rng)
     return problem.params(registry.to_jsonable(draw(rng)))
+
+
+def use_sample_settings(course_dir: str | os.PathLike) -> None:
+    """Make ``course_dir`` (a scratch copy of the course) grade the bundled samples.
+
+    The samples answer the statements' default numbers, so variants are off,
+    and the secret is the public :data:`SAMPLES_SECRET`, so the samples get the
+    same cases, and the same grades, on every machine. Never use this for a class.
+    """
+    course_dir = Path(course_dir)
+    data = _read_yaml(course_dir / SETTINGS_FILE)
+    data["variants"] = False
+    (course_dir / SETTINGS_FILE).write_text(
+        "# a scratch course grading the bundled samples (hwlib.course.use_sample_settings)\n"
+        + yaml.safe_dump(data, sort_keys=True), encoding="utf-8")
+    (course_dir / SECRET_FILE).write_text(SAMPLES_SECRET + "\n", encoding="utf-8")

@@ -6,8 +6,10 @@
    stale (:class:`~hwlib.grading.gradebook.Recorder`);
 2. collect: copy each ``<submissions>/<student>/`` into
    ``submitted/<student>/<assignment>/`` (regular files only);
-3. a secret seed (``secrets``, unless ``seed`` is given) draws every
-   problem's cases (:mod:`hwlib.grading.scoring`);
+3. each student's cases (and parameters) are drawn from the course secret,
+   the student id, the problem and the course's grading version
+   (:mod:`hwlib.course`, :func:`hwlib.grading.scoring.draw_cases`): the same
+   notebook always gets the same grade;
 4. a pool of ``jobs`` worker processes runs each submission's answer cells in
    its own bubblewrap sandbox (:mod:`hwlib.grading.sandbox`) and scores the
    returned values with the checkers, outside the sandbox;
@@ -29,7 +31,6 @@ import logging
 import multiprocessing
 import os
 import re
-import secrets
 import shutil
 import signal
 import sys
@@ -466,18 +467,19 @@ def _grade(recorder, course_dir: Path, spec: scoring.Assignment, submissions_dir
     todo = [s for s in students if force or s not in in_gradebook
             or (_read_marker(_marker(course_dir, assignment, s)) or {}).get("fingerprint")
             != fingerprints[s]]
-    seed = secrets.randbits(63) if seed is None else int(seed)
+    course = course_settings(course_dir, seed)
     report = GradeReport(assignment=assignment, problems=[p.id for p in spec.problems],
                          max_points={p.id: p.points for p in spec.problems},
                          regraded=list(todo), seed=seed if todo else None)
     if todo:
         checkers_name = _checkers_name(checkers)
-        cases = scoring.draw_cases(spec, scoring.load_checkers(checkers_name), seed)
+        loaded = scoring.load_checkers(checkers_name)
         release_path = recorder.release_path(assignment, spec.notebook)
         release = nbio.read_release(release_path)
         tasks = [{"student": s, "folder": str(submitted / s / assignment),
                   "notebook": spec.notebook, "release": str(release_path),
-                  "problems": [p.__dict__ for p in spec.problems], "cases": cases,
+                  "problems": [p.__dict__ for p in spec.problems],
+                  "cases": scoring.draw_cases(spec, loaded, course, s),
                   "limits": limits.__dict__} for s in todo]
 
         def on_result(result: dict) -> bool:
@@ -519,6 +521,20 @@ def _grade(recorder, course_dir: Path, spec: scoring.Assignment, submissions_dir
     recorder.export(course_dir / "grades.csv")
     _fill_report(report, recorder, spec, students, course_dir)
     return report
+
+
+def course_settings(course_dir: Path, seed: int | None = None):
+    """The course's recorded settings (:mod:`hwlib.course`); ``seed`` (tests, experiments)
+    stands in for the course secret."""
+    import dataclasses
+
+    from .. import course
+
+    found = course.settings(course_dir)
+    if seed is None:
+        return found
+    return dataclasses.replace(found, secret=f"run-seed:{int(seed)}".encode(),
+                               secret_source=f"--seed {int(seed)}")
 
 
 def _fill_report(report: GradeReport, recorder, spec: scoring.Assignment,

@@ -91,18 +91,45 @@ def load_checkers(name: str):
     return importlib.import_module(name)
 
 
-def draw_cases(assignment: Assignment, checkers, seed: int) -> dict[str, list[dict]]:
-    """Cases of every function/value problem, from the secret run seed.
+def draw_cases(assignment: Assignment, checkers, course, student: str) -> dict[str, list[dict]]:
+    """Cases of every function/value problem for one student.
 
-    Each problem draws from its own generator (seed, index), so adding a
-    problem does not change the others' cases.
+    course: :class:`hwlib.course.CourseSettings`. Each problem draws from its
+    own generator, seeded by :func:`~hwlib.grading.design.case_seed` of (course
+    secret, student, problem id, grading version): the same student always gets
+    the same cases, another student other ones, and adding a problem changes
+    no other problem's cases. A problem of the course (a folder under
+    ``hwlib/problems``) is checked against the student's own parameters
+    (:func:`hwlib.course.params_for`).
     """
+    from .design import case_seed
+
     cases = {}
-    for index, problem in enumerate(assignment.problems):
-        if problem.kind != "manual":
-            rng = np.random.default_rng([seed, index])
-            cases[problem.id] = list(checkers.cases(problem.id, rng))
+    for problem in assignment.problems:
+        if problem.kind == "manual":
+            continue
+        rng = np.random.default_rng(
+            case_seed(course.secret, student, problem.id, course.grading_version))
+        params = student_params(course, student, problem.id)
+        if params is None:
+            drawn = checkers.cases(problem.id, rng)
+        else:
+            drawn = checkers.cases(problem.id, rng, params=params)
+        cases[problem.id] = list(drawn)
     return cases
+
+
+def student_params(course, student: str, problem_id: str) -> dict | None:
+    """The student's parameters of a course problem; None for a problem hwlib does not know
+    (a course's own checkers module)."""
+    from .. import course as course_settings
+    from ..problems import by_id
+
+    try:
+        by_id(problem_id)
+    except KeyError:
+        return None
+    return course_settings.params_for(course, student, problem_id)
 
 
 def case_args(cases: list[dict]) -> list[dict | None]:

@@ -31,7 +31,7 @@ REPO = Path(__file__).resolve().parents[2]
 ASSIGNMENTS = REPO / "assignments"
 EXPECTED = json.loads((ASSIGNMENTS / "samples" / "expected.json").read_text())["samples"]
 GENERATED = ("release", "submitted", "autograded", "feedback", ".grading", "gradebook.db",
-             "grades.csv", "__pycache__")
+             "grades.csv", "__pycache__", ".course-secret")
 SEED = 20261130
 GRADED = ("hw2", "hw3")
 POINTS_ATOL = 1e-4
