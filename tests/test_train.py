@@ -7,6 +7,7 @@ class counts, and hand-computed table entries.
 """
 import json
 import os
+from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +20,9 @@ from hwlib import cli
 from hwlib import data as hdata
 from hwlib import train as ht
 from hwlib.data import SplitData
+from hwlib.train import loop as train_loop
+from hwlib.train import plots as train_plots
+from hwlib.train import precision as train_precision
 
 REAL_SMOKE_LIMIT = 1_000
 HELD_OUT = 1_000
@@ -221,9 +225,9 @@ def test_cpu_flags_are_read_when_torch_has_no_probe(monkeypatch):
     """Without torch's probes, are /proc/cpuinfo's flags used?"""
     monkeypatch.delattr(torch.cpu, "_is_avx512_bf16_supported", raising=False)
     monkeypatch.setattr(torch.backends.mkldnn, "is_available", lambda: True)
-    monkeypatch.setattr(ht, "_cpu_flags", lambda: {"sse2", "avx512_bf16"})
+    monkeypatch.setattr(train_precision, "_cpu_flags", lambda: {"sse2", "avx512_bf16"})
     assert ht.native_bf16("cpu") == (True, "CPU has avx512_bf16")
-    monkeypatch.setattr(ht, "_cpu_flags", lambda: {"sse2", "avx2"})
+    monkeypatch.setattr(train_precision, "_cpu_flags", lambda: {"sse2", "avx2"})
     assert ht.native_bf16("cpu")[0] is False
 
 
@@ -301,18 +305,18 @@ def test_improved_settings_train_and_follow_the_schedule(colours):
     res = ht.fit(cfg, colours, progress=False)
     lrs = [r["lr"] for r in res.history]
     assert lrs[0] == pytest.approx(1e-3) and lrs[-1] < 0.05 * lrs[0]  # last step of 12: 3.8%
-    assert isinstance(ht._optimizer(res.model, res.config, torch.device("cpu")), torch.optim.AdamW)
+    assert isinstance(train_loop._optimizer(res.model, res.config, torch.device("cpu")), torch.optim.AdamW)
     assert res.final["test_acc"] > 0.5
     assert "cosine lr after 1 warm-up epoch, flips/90-degree rotations, label smoothing 0.1" in \
-        ht._run_title(res.config)
+        train_plots._run_title(res.config)
 
 
 def test_resume_needs_the_same_schedule_length():
     """Can a constant-lr run be extended on resume, but not a cosine run of another length?"""
-    a = ht.asdict(ht.TrainConfig(epochs=2).resolved())
-    assert ht._same_run(a, {**a, "epochs": 5})
+    a = asdict(ht.TrainConfig(epochs=2).resolved())
+    assert train_loop._same_run(a, {**a, "epochs": 5})
     c = {**a, "schedule": "cosine"}
-    assert ht._same_run(c, dict(c)) and not ht._same_run(c, {**c, "epochs": 5})
+    assert train_loop._same_run(c, dict(c)) and not train_loop._same_run(c, {**c, "epochs": 5})
 
 
 def test_bad_config_raises():

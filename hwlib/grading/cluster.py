@@ -34,28 +34,31 @@ bubblewrap and user namespaces when it cannot (also checked again by the
 first task on a worker that joins later). Grading a model file (hw1.p4)
 imports torch on the worker and needs the data set there (``HWLIB_DATA``);
 nothing else imports torch.
+
+This module holds the client side (:class:`DaskExecutor`, the portable
+tasks, the feedback helper processes); the worker side lives in
+:mod:`~hwlib.grading.cluster_worker` and the local test cluster in
+:mod:`~hwlib.grading.cluster_local`, both importable from here too.
 """
 from __future__ import annotations
 
 import collections
 import hashlib
-import itertools
 import logging
 import os
 import pickle
-import shutil
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
 
-from distributed import Client, as_completed, get_worker
-from distributed.diagnostics.plugin import WorkerPlugin
+from distributed import Client, as_completed
 
-from . import engine, sandbox, scoring
 from . import notebook as nbio
+from .cluster_local import LocalProcessCluster, free_port  # noqa: F401
+from .cluster_worker import (BWRAP_HELP, SandboxCheck, _write_files,  # noqa: F401
+                             check_sandbox, grade_on_worker)
 
 log = logging.getLogger(__name__)
 
@@ -63,162 +66,6 @@ CONNECT_TIMEOUT_S = 30
 WORKER_WAIT_S = 60                    # how long to wait for a first worker
 WINDOW_PER_THREAD = 2                 # tasks in flight per worker thread (at least MIN_WINDOW)
 MIN_WINDOW = 4
-
-
-# ----------------------------------------------------------------------------
-# Worker side
-# ----------------------------------------------------------------------------
-
-BWRAP_HELP = ("every grading worker needs Debian's bubblewrap ('bwrap', apt-get install -y "
-              "bubblewrap) and must be able to create a sandbox: run the worker as root, or "
-              "allow unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1 / "
-              "user.max_user_namespaces > 0; in a container, a pod or seccomp/AppArmor "
-              "profile that permits unshare(CLONE_NEWUSER)); see docs/cluster.md")
-
-
-def _where() -> str:
-    try:
-        return f"worker {get_worker().address}"
-    except ValueError:  # not on a worker
-        return f"host {os.uname().nodename}"
-
-
-def check_sandbox(where: str | None = None) -> None:
-    """Start one real sandbox here (the engine's own bubblewrap command).
-
-    Raises :class:`~hwlib.grading.sandbox.SandboxUnavailable` with a message
-    that names bubblewrap and user namespaces when it cannot run.
-    """
-    where = where or _where()
-    bwrap = shutil.which("bwrap")
-    if bwrap is None:
-        raise sandbox.SandboxUnavailable(
-            f"{where}: bubblewrap is not installed (no 'bwrap' on PATH); {BWRAP_HELP}")
-    limits = sandbox.Limits(cell_timeout=30.0, wall_timeout=60.0)
-    try:
-        outcome = sandbox.execute([{"id": "probe", "source": "probe = 6 * 7"}], [], limits,
-                                  slot=_slot())
-    except sandbox.SandboxUnavailable as exc:
-        raise sandbox.SandboxUnavailable(
-            f"{where}: bubblewrap cannot create a sandbox here ({_bare_bwrap(bwrap)}; "
-            f"engine: {exc}); {BWRAP_HELP}") from None
-    error = outcome.cell_errors.get("probe")
-    if error is not None:
-        raise sandbox.SandboxUnavailable(
-            f"{where}: the sandbox started but could not run Python ({error}); {BWRAP_HELP}")
-
-
-def _bare_bwrap(bwrap: str) -> str:
-    """What ``bwrap --ro-bind / / true`` (in a user namespace unless root) says."""
-    cmd = [bwrap, "--ro-bind", "/", "/", "true"]
-    if os.geteuid() != 0:
-        cmd[1:1] = ["--unshare-user"]
-    try:
-        proc = subprocess.run(cmd, capture_output=True, timeout=30)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        return f"'{' '.join(cmd)}' failed: {exc}"
-    if proc.returncode == 0:
-        return f"'{' '.join(cmd)}' works"
-    text = proc.stderr.decode(errors="replace").strip() or f"status {proc.returncode}"
-    return f"'{' '.join(cmd)}' says: {text}"
-
-
-class SandboxCheck(WorkerPlugin):
-    """Worker plugin: on every worker (and every one that joins later), start
-    one sandbox; registering it on the client raises the first failure."""
-
-    name = "hwlib-grading-sandbox-check"
-    idempotent = True
-
-    def setup(self, worker):
-        check_sandbox(f"worker {worker.address}")
-        _STATE["checked"] = True
-
-
-_STATE: dict = {"checked": False, "releases": {}, "lock": threading.Lock()}
-_THREAD = threading.local()
-_SLOTS = itertools.count()
-
-
-def _slot() -> int:
-    """This thread's sandbox slot: unique per process and thread on a machine
-    (like the local pool's: pid-based, 64 slots per process)."""
-    if not hasattr(_THREAD, "slot"):
-        _THREAD.slot = (os.getpid() % 10000) * 64 + next(_SLOTS) % 64
-    return _THREAD.slot
-
-
-def _yield_cpu() -> None:
-    """Lower this worker thread's priority once (as the local pool's workers):
-    on a machine shared with the client, the single writer wins the CPU."""
-    if not getattr(_THREAD, "niced", False):
-        try:
-            os.nice(engine.WORKER_NICENESS)  # Linux: per thread; sandboxes inherit it
-        except OSError:
-            pass
-        _THREAD.niced = True
-
-
-def _release(text: str, digest: str):
-    with _STATE["lock"]:
-        found = _STATE["releases"].get(digest)
-    if found is None:
-        import nbformat
-
-        found = nbformat.reads(text, as_version=4)
-        with _STATE["lock"]:
-            _STATE["releases"] = {digest: found}  # one assignment at a time
-    return found
-
-
-def _scratch_root() -> str | None:
-    try:
-        return get_worker().local_directory
-    except ValueError:
-        return None
-
-
-def _write_files(folder: Path, files: dict) -> None:
-    """The task's files into the scratch folder (names checked: no paths)."""
-    for name, data in files.items():
-        if not name or "/" in name or name in (".", ".."):
-            raise ValueError(f"bad file name in task: {name!r}")
-        path = folder / name
-        if isinstance(data, int):  # too large to ship: a sparse file of that size
-            with path.open("wb") as fh:
-                fh.truncate(data)
-        else:
-            path.write_bytes(data)
-
-
-def grade_on_worker(task: dict) -> dict:
-    """Dask task: grade one submission from the bytes in ``task``.
-
-    Pure: writes only its scratch folder (removed before returning) and the
-    sandbox's own scratch; the same task gives the same result anywhere.
-    """
-    if not _STATE["checked"]:  # a worker that joined without the plugin's setup
-        check_sandbox()
-        _STATE["checked"] = True
-    _yield_cpu()
-    checkers = scoring.load_checkers(task["checkers"])
-    release = _release(task["release_text"], task["release_digest"])
-    folder = Path(tempfile.mkdtemp(prefix="hwlib-sub-", dir=_scratch_root()))
-    try:
-        _write_files(folder, task["files"])
-        local = {k: task[k] for k in ("student", "notebook", "problems", "cases", "limits")}
-        local["folder"] = str(folder)
-        try:
-            result = engine.grade_files(local, checkers, _slot(), release)
-        except sandbox.SandboxUnavailable:
-            raise
-        except Exception as exc:  # the grader's fault: reported by the client, not recorded
-            result = engine.grader_fault(task["student"], exc)
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-    result["key"] = task["key"]
-    result["worker"] = _where()
-    return result
 
 
 # ----------------------------------------------------------------------------
@@ -485,104 +332,3 @@ class DaskExecutor:
             if own:
                 client.close()
 
-
-# ----------------------------------------------------------------------------
-# A cluster of separate local processes (tests, benchmarks, a quick try)
-# ----------------------------------------------------------------------------
-
-def free_port(host: str = "127.0.0.1") -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind((host, 0))
-        return sock.getsockname()[1]
-
-
-class LocalProcessCluster:
-    """``dask scheduler`` plus ``n`` ``dask worker`` processes on 127.0.0.1.
-
-    Each worker is its own process (``--no-nanny``: the process IS the
-    worker, so killing it kills the worker), with one thread and its own
-    working and local directory under ``root``. ``env`` is the environment of
-    every process (PYTHONPATH so that they import the same hwlib). Use as a
-    context manager; :meth:`close` ends every process it started.
-    """
-
-    def __init__(self, root, n: int = 2, env: dict | None = None, nthreads: int = 1,
-                 python: str = sys.executable):
-        self.root = Path(root)
-        self.env = dict(os.environ if env is None else env)
-        self.python = python
-        self.port = free_port()
-        self.address = f"tcp://127.0.0.1:{self.port}"
-        self.scheduler = None
-        self.workers: list[subprocess.Popen] = []
-        self.n, self.nthreads = n, nthreads
-
-    def _spawn(self, args: list[str], name: str) -> subprocess.Popen:
-        cwd = self.root / name
-        cwd.mkdir(parents=True, exist_ok=True)
-        out = (cwd / "log.txt").open("wb")
-        try:
-            return subprocess.Popen([self.python, "-m", *args], cwd=cwd, env=self.env,
-                                    stdout=out, stderr=subprocess.STDOUT,
-                                    stdin=subprocess.DEVNULL)
-        finally:
-            out.close()
-
-    def add_worker(self, name: str | None = None, env: dict | None = None) -> subprocess.Popen:
-        """Start one more worker process (``env``: its own environment)."""
-        name = name or f"worker-{len(self.workers)}"
-        saved, self.env = self.env, dict(env) if env is not None else self.env
-        try:
-            proc = self._spawn(
-                ["distributed.cli.dask_worker", self.address, "--name", name, "--no-nanny",
-                 "--nthreads", str(self.nthreads), "--no-dashboard", "--death-timeout", "60",
-                 "--local-directory", str(self.root / name / "local")], name)
-        finally:
-            self.env = saved
-        self.workers.append(proc)
-        return proc
-
-    def start(self, timeout: float = 120) -> "LocalProcessCluster":
-        self.scheduler = self._spawn(
-            ["distributed.cli.dask_scheduler", "--host", "127.0.0.1", "--port", str(self.port),
-             "--no-dashboard"], "scheduler")
-        for _ in range(self.n):
-            self.add_worker()
-        if self.n:
-            self.wait_for_workers(self.n, timeout)
-        return self
-
-    def wait_for_workers(self, n: int, timeout: float = 120) -> None:
-        with Client(self.address, timeout=timeout, set_as_default=False) as client:
-            client.wait_for_workers(n, timeout=timeout)
-
-    def worker_addresses(self) -> dict[str, str]:
-        """Worker name -> address, as the scheduler knows them."""
-        with Client(self.address, timeout=30, set_as_default=False) as client:
-            info = client.scheduler_info(n_workers=-1)["workers"]
-        return {w["name"]: addr for addr, w in info.items()}
-
-    def close(self) -> None:
-        procs = [*self.workers, *([self.scheduler] if self.scheduler else [])]
-        for proc in procs:
-            if proc.poll() is None:
-                proc.terminate()
-        deadline = time.monotonic() + 20
-        for proc in procs:
-            try:
-                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-
-    def __enter__(self) -> "LocalProcessCluster":
-        try:
-            return self.start()
-        except BaseException:
-            self.close()
-            raise
-
-    def __exit__(self, *exc) -> None:
-        self.close()

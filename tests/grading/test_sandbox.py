@@ -12,8 +12,7 @@ import shutil
 import sys
 from pathlib import Path
 
-
-from hwlib.grading import sandbox
+from hwlib.grading import sandbox, sandbox_containment
 
 REPO = Path(__file__).resolve().parents[2]
 FAST = sandbox.Limits(call_timeout=2.0, cell_timeout=4.0, wall_timeout=60.0,
@@ -397,7 +396,7 @@ def test_stale_cgroups_of_a_killed_grader_are_removed(monkeypatch):
     for path in stale + live:
         path.mkdir()
     try:
-        monkeypatch.setattr(sandbox, "_CGROUP_MODE", [])
+        monkeypatch.setattr(sandbox_containment, "_CGROUP_MODE", [])
         assert sandbox.containment(FAST).startswith("cgroup v")
         assert [p.exists() for p in stale + live] == [False] * len(stale) + [True] * len(live)
     finally:
