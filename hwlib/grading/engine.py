@@ -227,9 +227,13 @@ def _grade(recorder, course_dir: Path, spec: scoring.Assignment, submissions_dir
             if fault:
                 report.faults[student] = fault
                 return
-            _write_marker(_marker(course_dir, assignment, student),
-                          {"fingerprint": fingerprints[student],
-                           "messages": result["messages"], "notes": result["notes"]})
+            path = _marker(course_dir, assignment, student)
+            # a partial regrade leaves the other problems graded on the files the marker
+            # names: the next plain run regrades everything if those files changed since
+            previous = (_read_marker(path) or {}).get("fingerprint")
+            kept = part[student] is not None and previous
+            _write_marker(path, {"fingerprint": previous if kept else fingerprints[student],
+                                 "messages": result["messages"], "notes": result["notes"]})
 
         recorded_now: dict[str, dict] = {}
         run_tasks(tasks, min(jobs, len(tasks)), checkers_name, on_result, on_feedback,
