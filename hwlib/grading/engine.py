@@ -72,7 +72,8 @@ def select_problems(spec: scoring.Assignment, names) -> list[str]:
             forms |= {p.label, compact_label(p.label), f"{spec.name}.{compact_label(p.label)}"}
         if p.slug:
             forms.add(p.slug)
-        keys.update({f: p.id for f in forms})
+        for form in forms:   # a form two problems share names neither
+            keys[form] = p.id if keys.get(form, p.id) == p.id else None
     chosen = []
     for name in names:
         pid = keys.get(str(name).strip()) or keys.get(str(name).strip().lower())
@@ -202,7 +203,8 @@ def _grade(recorder, course_dir: Path, spec: scoring.Assignment, submissions_dir
             if result["notes"]:
                 report.notes[student] = list(result["notes"])
             if part[student] is not None:   # keep the other problems' recorded grades
-                _keep_recorded(recorder, course_dir, spec, student, result, cells)
+                _keep_recorded(recorder, course_dir, spec, student, result, cells,
+                               part[student])
             canonical = nbio.canonical_notebook(
                 release, nbio.Submission(answers=result["answers"]), limits.max_cell_chars)
             try:
@@ -245,8 +247,10 @@ def _grade(recorder, course_dir: Path, spec: scoring.Assignment, submissions_dir
 
 
 def _keep_recorded(recorder, course_dir: Path, spec, student: str, result: dict,
-                   cells: dict[str, str]) -> None:
+                   cells: dict[str, str], chosen: list[str]) -> None:
     """Fill ``result`` with the recorded points and feedback of the problems not regraded."""
+    for key in ("points", "messages"):   # a cached (cluster) result may hold more
+        result[key] = {pid: v for pid, v in result[key].items() if pid in chosen}
     kept = [pid for pid in cells if pid not in result["points"]]
     found = recorder.scores(spec.name, spec.notebook, student, {p: cells[p] for p in kept})
     old = (_read_marker(_marker(course_dir, spec.name, student)) or {}).get("messages", {})

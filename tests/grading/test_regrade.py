@@ -168,3 +168,34 @@ def test_regrade_one_student_then_one_problem(course):
     report = _grade(course_dir, subs)
     assert sorted(report.regraded) == ["alice", "bob"]
     assert report.total == {"alice": 3, "bob": round(2 / 3 + 1, 4)}
+
+
+def test_command_line_selection_and_its_errors(course, monkeypatch, capsys):
+    """Are --student and --problem repeatable, and is an unknown one exit code 2 with
+    the valid ones listed?"""
+    course_dir, subs = course
+    parser = cli.argparse.ArgumentParser()
+    cli.register(parser.add_subparsers())
+    args = parser.parse_args(["grade", "hw2", "--student", "a", "--student", "b",
+                              "--problem", "2(c)", "--problem", "hw2.q3"])
+    assert (args.student, args.problem) == (["a", "b"], ["2(c)", "hw2.q3"])
+    args = parser.parse_args(["grade", "toy", "--course", str(course_dir), "--submissions",
+                              str(subs), "--problem", "q9", "--no-progress"])
+    assert args.func(args) == 2
+    err = capsys.readouterr().err
+    assert "'q9' is not a problem of toy" in err and "toy.q1" in err and "toy.q3" in err
+
+
+def test_labels_name_problems_as_students_see_them():
+    """Do the label (2(c)), its typed forms (2c, hw2.2c), the id and the slug all name
+    hw2's problem 2(c), and is a manual problem refused?"""
+    from hwlib.grading import scoring
+    from grading_helpers import REPO
+
+    spec = scoring.load_manifest(REPO / "assignments")["hw2"]
+    forms = ["2(c)", "2c", "hw2.2c", "hw2.q2c", "transpose_conv_2d", "2C"]
+    assert engine.select_problems(spec, forms) == ["hw2.q2c"]
+    assert engine.select_problems(spec, ["6(b)–(d)", "6bd", "3b", "hw2.q6"]) == ["hw2.q6", "hw2.q3"]
+    with pytest.raises(ValueError, match=r"'2\(a\)' is graded by hand.*2\(c\) \(hw2\.q2c, "
+                                         r"transpose_conv_2d\)"):
+        engine.select_problems(spec, ["2(a)"])
