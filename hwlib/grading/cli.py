@@ -3,6 +3,9 @@
     python -m hwlib grade hw2 [--course assignments] [--submissions DIR]
                               [--jobs N] [--seed S] [--force] [--cluster ADDRESS]
                               [--limit call_timeout=5 --limit memory_bytes=2e9 ...]
+                              [--student ID ...] [--problem 2(c) ...]
+    python -m hwlib grade hw2 --check-recorded [--student ID ...]
+    python -m hwlib grade hw2 --reapply-penalties
     python -m hwlib grade all
 
 Grades every submission in bubblewrap sandboxes, in parallel, records the
@@ -46,9 +49,26 @@ def register(subparsers) -> None:
     p.add_argument("--jobs", type=int, default=None,
                    help="parallel sandboxes (default: all cores)")
     p.add_argument("--seed", type=int, default=None,
-                   help="seed of the test cases (default: a secret random one)")
+                   help="stand-in for the course secret (experiments only; default: the "
+                        "course secret, see docs/grading.md)")
     p.add_argument("--force", action="store_true",
                    help="regrade submissions that are already graded")
+    p.add_argument("--student", action="append", default=None, metavar="ID",
+                   help="grade only this student (repeatable); forced")
+    p.add_argument("--problem", action="append", default=None, metavar="LABEL",
+                   help="regrade only this problem (repeatable): the label students see "
+                        "(2(c), 2c, hw2.2c), the problem id (hw2.q2c) or its slug. The "
+                        "submission's answers run in the sandbox again, but only the named "
+                        "problems' grades are recorded; the others keep their recorded "
+                        "grades (a student not graded before gets every problem graded)")
+    p.add_argument("--check-recorded", action="store_true",
+                   help="re-derive the cases of the recorded grades (of --student, default "
+                        "all) from the course settings and say whether they match, and "
+                        "which setting (grading version, secret) differs; runs no sandbox")
+    p.add_argument("--reapply-penalties", action="store_true",
+                   help="recompute every submission's late penalty from its timestamp and "
+                        "the gradebook's current due date; updates the gradebook and "
+                        "grades.csv, runs no sandbox, changes no score")
     p.add_argument("--limit", action="append", type=parse_limit, default=[],
                    metavar="NAME=VALUE",
                    help="change a sandbox limit, e.g. call_timeout=5 (see docs/grading.md)")
@@ -108,9 +128,17 @@ def run(args: argparse.Namespace) -> int:
     if not (course / "manifest.json").is_file():
         print(f"error: {course} is not a course directory (no manifest.json)", file=sys.stderr)
         return 2
+    if args.check_recorded or args.reapply_penalties:
+        return _without_sandbox(args, course)
     kwargs = dict(jobs=args.jobs, seed=args.seed, force=args.force,
                   limits=_limits(args.limit), progress=not args.no_progress,
                   cluster=cluster_address(course, args.cluster))
+    if args.student or args.problem:
+        if args.assignment == "all":
+            print("error: --student and --problem need one assignment, not 'all'",
+                  file=sys.stderr)
+            return 2
+        kwargs.update(students=args.student, problems=args.problem)
     try:
         if args.assignment == "all":
             reports = engine.grade_all(course, args.submissions, **kwargs)
@@ -122,9 +150,42 @@ def run(args: argparse.Namespace) -> int:
     except ConnectionError as exc:  # --cluster: no scheduler, or no worker
         print(f"error: {exc}", file=sys.stderr)
         return 4
+    except ValueError as exc:  # an unknown student or problem
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     for report in reports:
         done = len(report.regraded)
         print(f"\n{report.table()}\n({done} graded now, "
               f"{len(report.scores) - done} already graded)")
     print(f"\ngrades: {course / 'grades.csv'}; feedback: {course / 'feedback'}")
+    return 0
+
+
+def _without_sandbox(args: argparse.Namespace, course: Path) -> int:
+    """``--check-recorded`` and ``--reapply-penalties``: read (or fix) the gradebook only."""
+    from . import engine, records
+
+    if args.assignment == "all":
+        print("error: --check-recorded and --reapply-penalties need one assignment",
+              file=sys.stderr)
+        return 2
+    try:
+        if args.reapply_penalties:
+            changed = engine.reapply_penalties(course, args.assignment)
+            for student, (old, new) in sorted(changed.items()):
+                note = "" if old == new else f" (was {old:g})"
+                print(f"{student}: late penalty {new:g}{note}")
+            print(f"\ngrades: {course / 'grades.csv'}")
+        if args.check_recorded:
+            found = engine.check_recorded(course, args.assignment, args.student, seed=args.seed)
+            ok = True
+            for student, results in found.items():
+                for line in records.describe(student, results):
+                    print(line)
+                ok = ok and all(r["match"] for r in results)
+            print("\nall recorded cases match" if ok else "\nsome recorded cases do NOT match")
+            return 0 if ok else 1
+    except (ValueError, FileNotFoundError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     return 0

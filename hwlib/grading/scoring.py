@@ -44,6 +44,17 @@ class Problem:
     points: float
     answer_cell: str | None
     test_cell: str | None
+    label: str | None = None     # as students see it (``2(c)``); None: the id
+    slug: str | None = None      # the problem folder, when the problem has one
+
+    @property
+    def shown(self) -> str:
+        """The label students see, else the id."""
+        return self.label or self.id
+
+    def grading_fields(self) -> dict:
+        """What a grade depends on (not the label): the submission fingerprint's part."""
+        return {k: v for k, v in self.__dict__.items() if k not in ("label", "slug")}
 
 
 @dataclass(frozen=True)
@@ -77,7 +88,8 @@ def load_manifest(course_dir: Path) -> dict[str, Assignment]:
             problems.append(Problem(id=p["id"], answer=p["answer"], kind=p["kind"],
                                     points=float(p["points"]),
                                     answer_cell=p.get("answer_cell"),
-                                    test_cell=p.get("test_cell")))
+                                    test_cell=p.get("test_cell"), label=p.get("label"),
+                                    slug=p.get("slug")))
         ids = [p.id for p in problems]
         if len(set(ids)) != len(ids):
             raise ValueError(f"{path}: duplicate problem ids in {name}")
@@ -91,8 +103,9 @@ def load_checkers(name: str):
     return importlib.import_module(name)
 
 
-def draw_cases(assignment: Assignment, checkers, course, student: str) -> dict[str, list[dict]]:
-    """Cases of every function/value problem for one student.
+def draw_cases(assignment: Assignment, checkers, course, student: str,
+               only=None) -> dict[str, list[dict]]:
+    """Cases of every autograded problem (those in ``only``, when given) for one student.
 
     course: :class:`hwlib.course.CourseSettings`. Each problem draws from its
     own generator, seeded by :func:`~hwlib.grading.design.case_seed` of (course
@@ -106,7 +119,7 @@ def draw_cases(assignment: Assignment, checkers, course, student: str) -> dict[s
 
     cases = {}
     for problem in assignment.problems:
-        if problem.kind == "manual":
+        if problem.kind == "manual" or (only is not None and problem.id not in only):
             continue
         rng = np.random.default_rng(
             case_seed(course.secret, student, problem.id, course.grading_version))
