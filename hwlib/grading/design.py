@@ -22,9 +22,10 @@ seed: the same seed gives the same cases, on any machine.
 
 Per-student seeds
 -----------------
-The engine passes its run seed today. To give each student their own,
-reproducible cases, form the seed with :func:`case_seed` from a course secret
-(kept off the students' machines), the student's id, the problem id and a
+Each student gets their own, reproducible cases: the engine
+(:func:`hwlib.grading.scoring.draw_cases`) forms the seed with
+:func:`case_seed` from the course secret (kept off the students' machines,
+:mod:`hwlib.course`), the student's id, the problem id and the course's
 grading version (bumped when a case design changes, so old grades can be
 re-derived with the old version)::
 
