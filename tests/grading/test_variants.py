@@ -256,3 +256,18 @@ def test_roster_file_and_bad_ids(tmp_path):
     roster.write_text("# nobody\n")
     with pytest.raises(ValueError, match="students: no student id"):
         release.read_roster(tmp_path, roster)
+
+
+def test_release_command_writes_per_student_notebooks(course, tmp_path, capsys):
+    """Does `python -m hwlib release hw4 --students FILE --per-student OUT` write one
+    notebook per roster student (and a bad course directory give a clear error)?"""
+    from hwlib import cli
+
+    roster = tmp_path / "roster.txt"
+    roster.write_text(f"{ADA}\n{BEN}\n")
+    out = tmp_path / "out"
+    assert cli.main(["release", "hw4", "--course", str(course), "--students", str(roster),
+                     "--per-student", str(out)]) == 0
+    assert sorted(p.parent.name for p in out.glob("*/hw4.ipynb")) == sorted([ADA, BEN])
+    assert cli.main(["release", "hw4", "--course", str(tmp_path), "--students", str(roster)]) == 2
+    assert "--course" in capsys.readouterr().err
