@@ -45,7 +45,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))  # the hwlib of this checkout, whatever is installed
 
 from hwlib.problems import folders, homeworks  # noqa: E402
-from hwlib.problems.render import context, render, replace_between_markers  # noqa: E402
+from hwlib.problems.render import context, render, replace_between_markers, solution_code  # noqa: E402
 from hwlib.problems import solutions  # noqa: E402
 
 SCHEMA = 3
@@ -100,7 +100,7 @@ def problem_cells(folder, entry) -> tuple[list[dict], dict]:
     answer_id, test_id = _gid(pid, "answer"), _gid(pid, "test")
     entry_json = {"id": pid, "answer": folder.answer, "kind": folder.kind, "points": points}
     if folder.kind in ("function", "value"):
-        cells.append(_code(folder.file("solution.py"),
+        cells.append(_code(solution_code(folder),
                            _meta(answer_id, solution=True, grade=False, locked=False)))
         cells.append(_code(render(folder, "form.py", ctx),
                            _meta(_gid(pid, "form"), solution=False, grade=False, locked=True)))

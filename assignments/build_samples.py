@@ -112,8 +112,29 @@ def solutions(assignment: str) -> dict[str, str]:
         meta = cell["metadata"].get("nbgrader", {})
         if meta.get("solution"):
             lines = "".join(cell["source"]).split("\n")
-            out[meta["grade_id"]] = "\n".join(
-                line for line in lines if line.strip() not in (BEGIN, END))
+            out[meta["grade_id"]] = _unmarked("\n".join(lines))
+    return out
+
+
+def _unmarked(code: str) -> str:
+    return "\n".join(line for line in code.split("\n") if line.strip() not in (BEGIN, END))
+
+
+def student_solutions(assignment: str, course, student: str) -> dict[str, str]:
+    """{grade_id: the reference answer cell for ``student``'s numbers}: a correct
+    submission of that student (a value question's counts are for their own
+    numbers, :func:`hwlib.course.params_for`; a function is the same for everyone).
+    The bundled samples are the same with variants off (everyone's numbers are the
+    defaults): :func:`solutions`."""
+    from hwlib import course as course_settings
+    from hwlib.problems.render import solution_code
+
+    out = dict(solutions(assignment))
+    for entry in homeworks.load(HERE / "homeworks")[assignment].entries:
+        folder = folders()[entry.slug]
+        if folder.kind in ("function", "value"):
+            params = course_settings.params_for(course, student, folder.id)
+            out[folder.id.replace(".", "_") + "_answer"] = _unmarked(solution_code(folder, params))
     return out
 
 

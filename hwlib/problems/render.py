@@ -14,6 +14,12 @@ the problem's sampler whose answer differs from the graded one, with its
 reference answer ``example_answer``, and ``selfcheck``: the code of
 ``_selfcheck(got, want, what)``, which compares a student's output with the
 example's stated output (numbers to a relative 1e-6) and says which is wrong.
+
+``solution.py`` is a template too (:func:`solution_code`): a value question that
+asks for a count for the student's own numbers writes them as ``{{ x }}``, so the
+reference answer cell can be filled for any student's parameters. Each student's
+statement (:func:`statement`) is the folder's statement.md filled with that
+student's parameters (:func:`hwlib.course.params_for`); see :mod:`hwlib.release`.
 """
 from __future__ import annotations
 
@@ -24,7 +30,7 @@ import jinja2
 from .. import registry
 from . import folders
 
-__all__ = ["context", "render", "ENV"]
+__all__ = ["context", "render", "ENV", "solution_code", "statement"]
 
 
 def _literal(value):
@@ -150,6 +156,28 @@ def render(folder, name: str, ctx: dict) -> str | None:
         return ENV.from_string(text).render(**ctx)
     except jinja2.TemplateError as exc:
         raise SystemExit(f"{folder.path / name}: {exc}") from None
+
+
+def solution_code(folder, params: dict | None = None) -> str | None:
+    """The folder's solution.py (the reference answer cell, markers kept) filled with
+    ``params`` (default: the statement's defaults); None when the folder has none."""
+    text = folder.file("solution.py")
+    if text is None or "{{" not in text and "{%" not in text:
+        return text
+    ctx = {}
+    if folder.reference_slug:
+        problem = registry.get(folders()[folder.reference_slug].registry_id)
+        ctx = problem.params(params)
+        ctx["params"] = dict(ctx)
+    try:
+        return ENV.from_string(text).render(**ctx)
+    except jinja2.TemplateError as exc:
+        raise SystemExit(f"{folder.path / 'solution.py'}: {exc}") from None
+
+
+def statement(folder, entry, params: dict | None = None) -> str:
+    """statement.md of a homework entry filled with ``params`` (default: the defaults)."""
+    return render(folder, "statement.md", context(folder, entry, params))
 
 
 def replace_between_markers(text: str, begin: str, end: str, block: str, where) -> str:

@@ -23,7 +23,7 @@ import numpy as np
 
 from .. import registry
 from . import folders
-from .render import context, render, replace_between_markers
+from .render import context, render, replace_between_markers, solution_code
 
 __all__ = ["page_name", "solutions_page", "toc_block", "graded_strings", "reference_answer"]
 
@@ -60,7 +60,7 @@ def _problem_section(folder, entry) -> str:
         parts.append("**Model answer.**\n\n" + folder.file("solution.md").strip("\n"))
     elif folder.file("solution.py") is not None:
         parts.append("**Model answer.**\n\n```python\n"
-                     + _model_code(folder.file("solution.py")) + "\n```")
+                     + _model_code(solution_code(folder)) + "\n```")
     answer = reference_answer(folder) if folder.kind in ("function", "value") else None
     if answer is not None:
         text = json.dumps(answer, ensure_ascii=False, default=str)

@@ -38,9 +38,12 @@ def run_cell(code: str, name: str = "cell") -> dict:
     return namespace
 
 
-def solution_cell(problem_id: str) -> str:
-    """The folder's solution.py: the reference answer cell of the notebook."""
-    return by_id(problem_id).file("solution.py")
+def solution_cell(problem_id: str, params: dict | None = None) -> str:
+    """The folder's solution.py: the reference answer cell of the notebook (filled with
+    ``params``, default the statement's, where it asks for counts of the student's numbers)."""
+    from .render import solution_code
+
+    return solution_code(by_id(problem_id), params)
 
 
 def grade_answer(problem_id: str, answer, seed: int = 0) -> tuple[float, list[str]]:

@@ -1,9 +1,11 @@
 """Check of hw1.p3a: how the answer is compared, and the known mistakes it names."""
 
 from hwlib import registry
-from hwlib.grading.compare import Mismatch, _equivalent, _key, _symbols, parse_formula
+from hwlib.grading.compare import Mismatch, _equivalent, _exact, _key, _symbols, parse_formula
 
-CHECKS = ("conv", "dense")
+# The two formulas (in symbols: the same for everyone) and the two counts for the
+# student's own layer (hwlib.course.params_for: sol is solve(the student's parameters)).
+CHECKS = ("conv", "dense", "conv_count", "dense_count")
 
 
 def _conv_dense_symbols():
@@ -23,6 +25,12 @@ def compare(sol, got, args):
             student = parse_formula(_key(got, key), names)
             ok, detail = _equivalent(student, parse_formula(ref, names), points)
             out.append(None if ok else f"not the parameter count: {detail}")
+        except Mismatch as exc:
+            out.append(str(exc))
+    for key, want in (("conv_count", sol["conv"]), ("dense_count", sol["dense"])):
+        try:
+            msg = _exact(int(want), _key(got, key))
+            out.append(None if msg is None else f"not the count for the layer of your statement: {msg}")
         except Mismatch as exc:
             out.append(str(exc))
     return out

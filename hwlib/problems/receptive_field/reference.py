@@ -20,6 +20,15 @@ def sample(rng):
             "dilations": rng.integers(0, 3, layers).tolist(), "convention": "zeros"}
 
 
+def variant(rng):
+    """One student's stack (hwlib.course.params_for): two to four layers, so that the
+    statement's "N convolutions ... are stacked" reads right; kernels of at least 2."""
+    layers = int(rng.integers(2, 5))
+    return {"kernel_sizes": rng.integers(2, 8, layers).tolist(),
+            "strides": rng.integers(1, 3, layers).tolist(),
+            "dilations": rng.integers(0, 3, layers).tolist(), "convention": "zeros"}
+
+
 def solve(kernel_sizes, strides, dilations, convention):
     if not len(kernel_sizes) == len(strides) == len(dilations):
         raise ValueError(f"kernel_sizes, strides, dilations: should have one entry per layer, got "
