@@ -30,6 +30,12 @@ def configure_feedback(c, templates: list[str]) -> None:
     from .feedback_html import SafeFeedbackExporter
 
     c.GenerateFeedback.exporter_class = SafeFeedbackExporter
+    # nbgrader's GetGrades, plus pending manual parts and the page's total
+    if "preprocessors" in c.GenerateFeedback:
+        c.GenerateFeedback.preprocessors = [
+            "hwlib.grading.feedback_page.GetFeedbackGrades"
+            if p == "nbgrader.preprocessors.GetGrades" else p
+            for p in c.GenerateFeedback.preprocessors]
     c.OfflineFeedbackExporter.template_name = "feedback_offline"
     c.OfflineFeedbackExporter.template_file = "offline.html.j2"
     c.OfflineFeedbackExporter.extra_template_basedirs = list(templates)
