@@ -22,7 +22,6 @@ from jinja2 import pass_context
 from nbconvert.exporters import HTMLExporter
 
 from .exporters import OfflineFeedbackExporter
-from .feedback_page import offline_head
 
 MAX_HTML_CHARS = 2_000_000    # longer rendered markdown is cut before sanitising
 _TAG = re.compile(r"<[A-Za-z]")
@@ -80,12 +79,7 @@ def sanitize(html: str) -> str:
 
 class SafeFeedbackExporter(OfflineFeedbackExporter):
     """The feedback pages' exporter whose markdown cells come out sanitised
-    (configured like :class:`OfflineFeedbackExporter`), with the page head's
-    filter ``hwlib_offline_head`` (:mod:`hwlib.grading.feedback_page`)."""
-
-    def default_filters(self):
-        yield from super().default_filters()
-        yield ("hwlib_offline_head", offline_head)
+    (configured like :class:`OfflineFeedbackExporter`)."""
 
     @pass_context
     def markdown2html(self, context, source):

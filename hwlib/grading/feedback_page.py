@@ -121,13 +121,12 @@ def summary(grades: list[tuple[float | None, float, bool]], late_penalty: float 
     out_of = sum(float(m) for _, m, p in grades if not p)
     waiting = sum(float(m) for _, m, p in grades if p)
     penalty = float(late_penalty or 0)
-    if waiting:
-        text = f"autograded {_num(got)} / {_num(out_of)}; {_points(waiting)} awaiting manual grading"
-    else:
-        text = f"Score: {_num(got)} / {_num(out_of)}"
+    text = f"{'autograded' if waiting else 'Score:'} {_num(got)} / {_num(out_of)}"
     if penalty > 0:
-        text += (f"; late penalty -{_num(penalty)}: {_num(got - penalty)} / {_num(out_of)} "
-                 "after the penalty")
+        text += (f" before the late penalty; late penalty -{_num(penalty)}; "
+                 f"{_num(got - penalty)} / {_num(out_of)} after it")
+    if waiting:
+        text += f"; {_points(waiting)} awaiting manual grading"
     return text
 
 

@@ -28,10 +28,11 @@ LIMITS = sandbox.Limits(call_timeout=3.0, cell_timeout=5.0, wall_timeout=60.0,
      "autograded 2 / 2; 2 points awaiting manual grading"),
     ([(1.5, 2.0, False), (0.0, 1.0, True)], 0,
      "autograded 1.5 / 2; 1 point awaiting manual grading"),
-    ([(4.0, 5.0, False)], 1.0, "Score: 4 / 5; late penalty -1: 3 / 5 after the penalty"),
+    ([(4.0, 5.0, False)], 1.0,
+     "Score: 4 / 5 before the late penalty; late penalty -1; 3 / 5 after it"),
     ([(4.0, 5.0, False), (0.0, 2.0, True)], 0.5,
-     "autograded 4 / 5; 2 points awaiting manual grading; late penalty -0.5: "
-     "3.5 / 5 after the penalty"),
+     "autograded 4 / 5 before the late penalty; late penalty -0.5; 3.5 / 5 after it; "
+     "2 points awaiting manual grading"),
     ([(None, 2.0, False), (1 / 3, 1.0, False)], 0, "Score: 0.33 / 3"),
 ])
 def test_summary_texts(grades, penalty, text):
@@ -104,8 +105,8 @@ def test_manual_score_and_late_penalty_are_shown(graded):
     penalty and 5 / 7 after it."""
     try:
         page = _regenerate(graded, manual=0.5, penalty=1.5)
-        assert _heading(page) == ("toy (Score: 6.5 / 7; late penalty -1.5: 5 / 7 "
-                                  "after the penalty)")
+        assert _heading(page) == ("toy (Score: 6.5 / 7 before the late penalty; "
+                                  "late penalty -1.5; 5 / 7 after it)")
         assert '<a href="#w1-answer">Written response</a> (Score: 0.5 / 1)</li>' in page
         assert "pending" not in page
         assert "Late submission penalty (Score: -1.5)" in page
