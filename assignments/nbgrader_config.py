@@ -33,7 +33,9 @@ c.LimitOutput.max_traceback = 20
 c.OverwriteCells.add_missing_cells = True
 
 # Feedback: hidden test source removed, error tracebacks of test cells reduced
-# to "Type: message", and the HTML template loads nothing from a CDN.
+# to "Type: message", and the HTML template loads nothing from a CDN (formulas
+# are typeset by an inline MathJax). With hwlib, GetGrades below becomes
+# hwlib's GetFeedbackGrades: parts awaiting manual grading read "pending", not 0.
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",

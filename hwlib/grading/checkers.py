@@ -256,12 +256,26 @@ def _score_cases(spec: Spec, case_list: list, outputs: list) -> tuple[float, lis
         messages.extend(msg for _, msg in results)
         if scored_weight(case) > 0:
             scored = True
+            if all(right) and not all(ok for ok, _ in results) and isinstance(args, dict):
+                messages.append(_reproduce_line(spec.answer, label, args))
             right = [r and ok for r, (ok, _) in zip(right, results)]
     if not messages:
         return 0.0, ["no checks were run"]
     if not scored:
         return 0.0, messages
     return sum(right) / len(right), messages
+
+
+REPRODUCE_MAX_CHARS = 300   # the call shown for the first failing scored case
+
+
+def _reproduce_line(answer: str, label: str, args: dict) -> str:
+    """``to reproduce <label>: answer(a=..., b=...)``: the first failing scored case's
+    call, as Python literals (JSON data), cut to REPRODUCE_MAX_CHARS characters."""
+    call = f"{answer}({', '.join(f'{k}={v!r}' for k, v in args.items())})"
+    if len(call) > REPRODUCE_MAX_CHARS:
+        call = call[:REPRODUCE_MAX_CHARS - 3] + "..."
+    return f"to reproduce {label}: {call}"
 
 
 def _judge_case(spec: Spec, label: str, args, out,

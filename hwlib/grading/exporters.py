@@ -16,9 +16,18 @@ from nbconvert.exporters import HTMLExporter
 
 class OfflineFeedbackExporter(HTMLExporter):
     """HTML exporter of the feedback pages (template ``feedback_offline``:
-    nothing is loaded from a CDN). Configure it as ``c.OfflineFeedbackExporter``."""
+    nothing is loaded from a CDN, formulas are typeset by an inline MathJax:
+    :mod:`hwlib.grading.feedback_page`). Configure it as ``c.OfflineFeedbackExporter``."""
 
     export_from_notebook = None  # not offered in the notebook UI's download menu
+
+    def default_filters(self):
+        """nbconvert's filters and the template's ``hwlib_offline_head`` (the page head
+        with the inline MathJax and its Content-Security-Policy)."""
+        from .feedback_page import offline_head
+
+        yield from super().default_filters()
+        yield ("hwlib_offline_head", offline_head)
 
 
 def configure_feedback(c, templates: list[str]) -> None:
@@ -30,6 +39,12 @@ def configure_feedback(c, templates: list[str]) -> None:
     from .feedback_html import SafeFeedbackExporter
 
     c.GenerateFeedback.exporter_class = SafeFeedbackExporter
+    # nbgrader's GetGrades, plus pending manual parts and the page's total
+    if "preprocessors" in c.GenerateFeedback:
+        c.GenerateFeedback.preprocessors = [
+            "hwlib.grading.feedback_page.GetFeedbackGrades"
+            if p == "nbgrader.preprocessors.GetGrades" else p
+            for p in c.GenerateFeedback.preprocessors]
     c.OfflineFeedbackExporter.template_name = "feedback_offline"
     c.OfflineFeedbackExporter.template_file = "offline.html.j2"
     c.OfflineFeedbackExporter.extra_template_basedirs = list(templates)

@@ -175,8 +175,9 @@ def check_syntax(text: Any, names, functions, lim=None) -> str:
     text with ``^`` as ``**``. Raises FormulaError naming what is wrong."""
     lim = lim or limits()
     if not isinstance(text, str):
-        raise FormulaError(f"should be a formula written as a string, got "
-                           f"{type(text).__name__}")
+        from .compare import _kind   # words, not a Python type name ("NoneType")
+
+        raise FormulaError(f"should be a formula written as a string, got {_kind(text)}")
     if not text.strip():
         raise FormulaError("the formula is empty")
     if len(text) > lim.formula_chars:

@@ -52,10 +52,12 @@ from nbgrader.converters import Autograde, GenerateAssignment, GenerateFeedback
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.plugins import CsvExportPlugin
 from nbgrader.preprocessors import (AssignLatePenalties, ClearHiddenTests,
-                                    ClearOutput, DeduplicateIds, GetGrades, LimitOutput,
+                                    ClearOutput, DeduplicateIds, LimitOutput,
                                     NbGraderPreprocessor, OverwriteCells, OverwriteKernelspec,
                                     SaveAutoGrades)
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+
+from .feedback_page import GetFeedbackGrades
 
 log = logging.getLogger(__name__)
 
@@ -234,7 +236,7 @@ def load_config(course_dir: Path) -> Config:
     config.HTMLExporter.extra_template_basedirs = [str(NBGRADER_TEMPLATES), str(TEMPLATE_DIR)]
     # rendered markdown (student answers included) is sanitised: no script, no network
     config.GenerateFeedback.exporter_class = "hwlib.grading.feedback_html.SafeFeedbackExporter"
-    config.GenerateFeedback.preprocessors = [GetGrades, CSSHTMLHeaderPreprocessor,
+    config.GenerateFeedback.preprocessors = [GetFeedbackGrades, CSSHTMLHeaderPreprocessor,
                                              ClearHiddenTests, HideTestTracebacks]
     config.Exporter.default_preprocessors = []
     return config

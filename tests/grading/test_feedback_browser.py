@@ -7,11 +7,15 @@ Chromium (Debian's ``chromium``) opens the generated feedback page from a
 second local server and dumps the DOM after the page settled: the attacker
 must see no request and no script may have marked the DOM. The same markup
 rendered WITHOUT sanitising (a control page) must trip both detectors, so the
-test can fail.
+test can fail. The page's own inline MathJax must still typeset the answer's
+``$x^2$`` (an ``mjx-container`` in the DOM) with every host name unresolvable
+(only 127.0.0.1 answers), while TeX that would load a URL or carry a
+``javascript:`` link (``\\style``, ``\\bbox``, ``\\href``, ``\\require``) does neither.
 """
 from __future__ import annotations
 
 import http.server
+import re
 import shutil
 import subprocess
 import threading
@@ -26,7 +30,8 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
          "--disable-extensions", "--disable-default-apps", "--mute-audio",
-         "--no-default-browser-check", "--virtual-time-budget=4000", "--dump-dom"]
+         "--no-default-browser-check", "--virtual-time-budget=4000", "--dump-dom",
+         "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]
 LIMITS = sandbox.Limits(call_timeout=3.0, cell_timeout=5.0, wall_timeout=60.0,
                         memory_bytes=2 * 1024 ** 3)
 MARK = "document.body.setAttribute('data-pwned', '{}')"
@@ -35,7 +40,11 @@ MARK = "document.body.setAttribute('data-pwned', '{}')"
 def hostile_markdown(port: int) -> str:
     evil = f"http://127.0.0.1:{port}"
     return "\n".join([
-        "My answer, with **markdown** that must survive.",
+        "My answer, with **markdown** that must survive, and math: $x^2$.",
+        "",
+        rf"$\style{{background:url({evil}/tex-style.png)}}{{a}}$"
+        rf" $\bbox[background:url({evil}/tex-bbox.png)]{{b}}$"
+        rf" $\href{{javascript:{MARK.format('tex')}}}{{c}}$ $\require{{{evil}/tex.js}} d$",
         "",
         f"<script>{MARK.format('script')}</script>",
         f'<img src="{evil}/img.png" onerror="{MARK.format("onerror")}">',
@@ -125,6 +134,8 @@ def test_feedback_page_runs_no_student_script_and_loads_nothing(servers, tmp_pat
     page_hits.clear()
     dom = _dom(f"http://127.0.0.1:{pages.server_address[1]}/feedback.html", tmp_path / "p")
     assert "<strong>markdown</strong>" in dom and "Toy assignment" in dom
-    assert "data-pwned" not in dom and "http-equiv" not in dom and "<iframe" not in dom
+    assert re.search(r"and math: <mjx-container[^>]*>", dom)     # typeset by MathJax
+    assert "data-pwned" not in dom and 'http-equiv="refresh"' not in dom and "<iframe" not in dom
+    assert 'href="javascript:' not in dom
     assert evil_hits == []
     assert [h for h in page_hits if h != "/favicon.ico"] == ["/feedback.html"]

@@ -8,7 +8,9 @@ MISTAKES = [
         # make them wrong, so it keeps their share (tests/test_mistakes_score_zero.py).
         "right_parts": ['total'],
         "score": Fraction(1, 2),
-        "phrase": "sequences:",
+        "phrase": "each batch norm was counted on its convolution's output channels",
+        "hint": ("each batch norm was counted on its convolution's output channels; in "
+                 "BN-ReLU-conv it normalises the channels entering the convolution"),
         "why": ('Each batch norm counted on the channels its convolution outputs, not the ones '
                 'entering it: the first and last sequences are wrong (C_outer != C_inner), but '
                 'the total happens to be right: 1 of 2 checks per case.'),

@@ -7,7 +7,8 @@ MISTAKES = [
         # make them wrong, so it keeps their share (tests/test_mistakes_score_zero.py).
         "right_parts": ['conv_of_shifted'],
         "score": 0.5,
-        "phrase": "shifted_conv: entry",
+        "phrase": "shifted_conv is the convolution of f itself",
+        "hint": "shifted_conv is the convolution of f itself: shift it as well",
         "why": ("The convolution of f is returned without shifting it: conv_of_shifted is right, "
                 "shifted_conv is wrong unless f * h is constant (1 of 2 checks)."),
         "code": '''\

@@ -4,7 +4,9 @@ MISTAKES = [
     {
         "name": "bias_counted_as_weights",
         "score": 0,
-        "phrase": "should be",
+        "phrase": "the biases were counted in the weights too",
+        "hint": ("the biases were counted in the weights too: a layer has k * C_in * C_out weights "
+                 "and C_out biases"),
         "why": ("The biases are added to the weights as well: every layer's weight count is too "
                 'large by its output channels, in every case.'),
         "code": '''\

@@ -8,7 +8,8 @@ MISTAKES = [
         # make them wrong, so it keeps their share (tests/test_mistakes_score_zero.py).
         "right_parts": ['expected_loss', 'X_tilde', 'effective_column_norms'],
         "score": Fraction(3, 4),
-        "phrase": "ridge_weights:",
+        "phrase": "these are the dropout-trained weights without the factor p",
+        "hint": "these are the dropout-trained weights without the factor p",
         "why": ('The dropout-trained weights are used as the ridge weights without the factor '
                 'p: only ridge_weights is wrong (p < 1).'),
         "code": '''\

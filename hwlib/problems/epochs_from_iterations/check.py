@@ -1,6 +1,7 @@
 """Check of hw3.q9: how the answer is compared, and the known mistakes it names."""
 
 from hwlib.grading.compare import _as_number, _close, _one
+from hwlib.grading.known_mistakes import diagnose_from_mistakes
 
 
 def compare(sol, got, args):
@@ -21,3 +22,7 @@ def case_design(rng):
             ("a partial last batch, drop_last=True", {"iterations": its, "dataset_size": uneven, "batch_size": b, "drop_last": True}),
             ("less than one epoch", {"iterations": 2, "dataset_size": uneven, "batch_size": b, "drop_last": False}),
             ("one batch per epoch", {"iterations": its, "dataset_size": n, "batch_size": n, "drop_last": True})]
+
+
+# the known mistakes of mistakes.py (those with a hint), named in the feedback
+diagnose = diagnose_from_mistakes(__name__)

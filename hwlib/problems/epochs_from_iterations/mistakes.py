@@ -4,7 +4,8 @@ MISTAKES: list[dict] = [
     {
         "name": "drop_last_ignored",
         "score": 0,
-        "phrase": "should be",
+        "phrase": "the partial last batch was counted, but drop_last=True drops it",
+        "hint": "the partial last batch was counted, but drop_last=True drops it",
         "why": ("A partial last batch is always counted (ceil), as if drop_last were False: right "
                 "whenever drop_last is False or the batch size divides the data set. The case "
                 "design always asks a partial last batch with drop_last=True, so it scores 0."),

@@ -1,6 +1,7 @@
 """Check of hw1.p4_layers: how the answer is compared, and the known mistakes it names."""
 
 from hwlib.grading.compare import Mismatch, _exact, _key, _kind
+from hwlib.grading.known_mistakes import diagnose_from_mistakes
 
 CHECKS = ("params", "outputs", "total", "total_bn")
 
@@ -40,3 +41,7 @@ def case_design(rng):
     return [("a narrow network", {"channels": base(8), "hidden": 64}),
             ("a wide network", {"channels": base(64), "hidden": 512}),
             ("a small hidden layer", {"channels": base(16), "hidden": 16, "classes": 3})]
+
+
+# the known mistakes of mistakes.py (those with a hint), named in the feedback
+diagnose = diagnose_from_mistakes(__name__)

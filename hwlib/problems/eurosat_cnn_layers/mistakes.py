@@ -8,7 +8,9 @@ MISTAKES = [
         # make them wrong, so it keeps their share (tests/test_mistakes_score_zero.py).
         "right_parts": ['params', 'outputs', 'total'],
         "score": Fraction(3, 4),
-        "phrase": "total_bn: should be",
+        "phrase": "the convolution biases were kept",
+        "hint": ("the convolution biases were kept: a convolution followed by batch norm has no "
+                 "bias (beta replaces it)"),
         "why": ('With batch norm the convolution biases are kept: total_bn is too large by the '
                 'number of channels; the other three checks are right.'),
         "code": '''\

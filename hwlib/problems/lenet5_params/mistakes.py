@@ -4,7 +4,8 @@ MISTAKES = [
     {
         "name": "conv1_padding_forgotten",
         "score": 0,
-        "phrase": "params per layer:",
+        "phrase": "conv1 was taken without its padding of 2",
+        "hint": "conv1 was taken without its padding of 2: the map entering fc1 is 16 x 5 x 5",
         "why": ('conv1 taken without its padding of 2: the flattened map is 16 x 4 x 4 instead '
                 'of 16 x 5 x 5, so fc1 and the total are wrong in every case.'),
         "code": '''\

@@ -1,6 +1,7 @@
 """Check of hw4.q1_shapes: how the answer is compared, and the known mistakes it names."""
 
 from hwlib.grading.compare import _exact, _per_key
+from hwlib.grading.known_mistakes import diagnose_from_mistakes
 
 
 def make_args(params, rng):
@@ -24,3 +25,7 @@ CHECKS = _SHAPE_KEYS
 def case_design(rng):
     """A single sample (m = 1) and several (not the example's m, which is not scored)."""
     return [("a single sample", {"m": 1}), ("several samples", {"m": int(rng.choice([2, 3, 5, 6, 7, 8]))})]
+
+
+# the known mistakes of mistakes.py (those with a hint), named in the feedback
+diagnose = diagnose_from_mistakes(__name__)

@@ -8,7 +8,9 @@ MISTAKES = [
         # make them wrong, so it keeps their share (tests/test_mistakes_score_zero.py).
         "right_parts": ['X', 'W_h', 'W_o', 'Y'],
         "score": Fraction(2, 3),
-        "phrase": "b_h: entry 0 should be 1",
+        "phrase": "the biases are column vectors (units, 1)",
+        "hint": ("the biases are column vectors (units, 1); with samples as rows a bias is a row "
+                 "(1, units)"),
         "why": ('Biases written as column vectors (50, 1) and (3, 1): the two bias shapes are '
                 'wrong, the other four right, in every case.'),
         "code": '''\

@@ -4,7 +4,8 @@ MISTAKES = [
     {
         "name": "no_one_minus_beta",
         "score": 0,
-        "phrase": "entry 0 should be",
+        "phrase": "the factor (1 - beta) is missing from every weight",
+        "hint": "the factor (1 - beta) is missing from every weight",
         "why": ('The factor (1 - beta) is left out: every weight is too large by 1/(1 - beta), '
                 'in every case (beta < 1).'),
         "code": '''\

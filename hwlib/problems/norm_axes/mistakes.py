@@ -4,7 +4,9 @@ MISTAKES = [
     {
         "name": "batch_and_layer_swapped",
         "score": 0,
-        "phrase": "batch_norm should average over axes",
+        "phrase": "batch norm and layer norm are swapped",
+        "hint": ("batch norm and layer norm are swapped: batch norm keeps the channel axis, layer "
+                 "norm keeps the batch axis"),
         "why": ('Batch norm and layer norm swapped: {C, H, W} and {N, H, W} differ in every '
                 'layout.'),
         "code": '''\

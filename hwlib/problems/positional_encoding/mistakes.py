@@ -4,7 +4,8 @@ MISTAKES = [
     {
         "name": "sin_cos_swapped",
         "score": 0,
-        "phrase": "entry (0,0) should be 0, got 1",
+        "phrase": "sine and cosine are swapped",
+        "hint": "sine and cosine are swapped: even columns take sin, odd columns cos",
         "why": ('Cosine on the even columns and sine on the odd ones: row 0 (position 0) gives '
                 '1 where sin(0) = 0, in every case.'),
         "code": '''\

@@ -1,6 +1,7 @@
 """Check of hw3.q2: how the answer is compared, and the known mistakes it names."""
 
 from hwlib.grading.compare import _cmp_exact
+from hwlib.grading.known_mistakes import diagnose_from_mistakes
 
 
 def make_args(params, rng):
@@ -23,3 +24,7 @@ def case_design(rng):
             ("several layers, strides > 1", {"kernel_sizes": k(3), "strides": [2, 3, 2], "dilations": [0, 0, 0]}),
             ("several layers, dilations > 0", {"kernel_sizes": k(3), "strides": [1, 1, 1], "dilations": [1, 2, 3]}),
             ("strides and dilations, a 1x1 layer", {"kernel_sizes": [3, 1, 5, 2], "strides": [2, 1, 3, 2], "dilations": [1, 0, 2, 1]})]
+
+
+# the known mistakes of mistakes.py (those with a hint), named in the feedback
+diagnose = diagnose_from_mistakes(__name__)

@@ -4,7 +4,9 @@ MISTAKES = [
     {
         "name": "steps_not_samples",
         "score": 0,
-        "phrase": "should be",
+        "phrase": "this counts the steps between the first and last input sample",
+        "hint": ("this counts the steps between the first and last input sample; the field is the "
+                 "number of samples, one more"),
         "why": ('The span counted in steps between the first and last sample (one less than the '
                 'samples it covers).'),
         "code": '''\
@@ -19,7 +21,9 @@ def receptive_field(kernel_sizes, strides, dilations):
     {
         "name": "dilation_ignored",
         "score": 0,
-        "phrase": "should be",
+        "phrase": "the dilation was left out",
+        "hint": ("the dilation was left out: a layer with dilation d widens the field by (k - 1)(d "
+                 "+ 1) steps of its input"),
         "why": ("Each layer widens the field by k - 1 input steps, dilation left out: right "
                 "whenever every dilation is 0; the case design always asks dilated layers, so "
                 "it scores 0."),

@@ -4,7 +4,8 @@ MISTAKES = [
     {
         "name": "batch_norm_forgotten",
         "score": 0,
-        "phrase": "should be",
+        "phrase": "batch norm's 2C parameters (gamma and beta per channel) are missing",
+        "hint": "batch norm's 2C parameters (gamma and beta per channel) are missing",
         "why": ('The 2C parameters of batch norm (gamma and beta per channel) are left out: '
                 'short by 2C in every case.'),
         "code": '''\

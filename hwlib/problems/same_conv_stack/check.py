@@ -1,6 +1,7 @@
 """Check of hw4.q2: how the answer is compared, and the known mistakes it names."""
 
 from hwlib.grading.compare import _exact, _key, _parts
+from hwlib.grading.known_mistakes import diagnose_from_mistakes
 
 CHECKS = ("params", "outputs", "total")
 
@@ -22,3 +23,7 @@ def case_design(rng):
             ("stride 2, odd sizes", {"in_shape": [3, 45, 99], "channels": c(3), "kernel_size": 3, "stride": 2}),
             ("a single layer", {"in_shape": [1, 33, 20], "channels": c(1), "kernel_size": 3, "stride": 2}),
             ("two layers, kernel 5", {"in_shape": [3, 50, 31], "channels": c(2), "kernel_size": 5, "stride": 2})]
+
+
+# the known mistakes of mistakes.py (those with a hint), named in the feedback
+diagnose = diagnose_from_mistakes(__name__)

@@ -8,7 +8,8 @@ MISTAKES = [
         # make them wrong, so it keeps their share (tests/test_mistakes_score_zero.py).
         "right_parts": ['params', 'total'],
         "score": Fraction(2, 3),
-        "phrase": "output shapes:",
+        "phrase": "these are VALID padding sizes (n - k) // s + 1",
+        "hint": "these are VALID padding sizes (n - k) // s + 1; SAME padding gives ceil(n / s)",
         "why": ('VALID instead of SAME padding: the output sizes (input - k) // s + 1 are too '
                 'small for k = 3 in every case, while the parameter counts and total do not '
                 'depend on padding: 2 of 3 checks.'),

@@ -8,7 +8,8 @@ MISTAKES = [
         # make them wrong, so it keeps their share (tests/test_mistakes_score_zero.py).
         "right_parts": ['standard', 'depthwise', 'pointwise'],
         "score": Fraction(3, 4),
-        "phrase": "separable: should be",
+        "phrase": "the separable count leaves out the pointwise 1x1 convolution",
+        "hint": "the separable count leaves out the pointwise 1x1 convolution",
         "why": ('The separable count leaves out the 1x1 convolution: standard, depthwise and '
                 'pointwise are right, separable is wrong on every case (c_out >= 1): 3 of 4 '
                 'checks.'),

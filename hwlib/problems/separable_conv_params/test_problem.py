@@ -16,4 +16,5 @@ def test_forgotten_pointwise_names_the_separable_count():
     want = registry.solve(ID)
     messages = grade_cell(ID, wrong)[1]
     assert (f"seed example (not scored), separable: should be {want['separable']}, "
-            f"got {want['depthwise']}") in messages
+            f"got {want['depthwise']} (the separable count leaves out the pointwise 1x1 "
+            "convolution)") in messages

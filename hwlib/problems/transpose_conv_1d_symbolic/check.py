@@ -2,6 +2,7 @@
 
 from hwlib.grading.compare import (Mismatch, _equivalent, _kind, _one, _symbols, _sympy,
                                    parse_formula)
+from hwlib.grading.known_mistakes import diagnose_from_mistakes
 
 
 def compare(sol, got, args):
@@ -30,3 +31,7 @@ def case_design(rng):
                 "stride": stride}
     return [("stride 1", case(3, 3, 1)), ("stride equal to the kernel", case(3, 2, 2)),
             ("stride larger than the kernel", case(3, 2, 3)), ("a single input", case(1, 3, 2))]
+
+
+# the known mistakes of mistakes.py (those with a hint), named in the feedback
+diagnose = diagnose_from_mistakes(__name__)

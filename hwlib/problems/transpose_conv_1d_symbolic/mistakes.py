@@ -4,7 +4,8 @@ MISTAKES = [
     {
         "name": "kernel_flipped",
         "score": 0,
-        "phrase": "should be",
+        "phrase": "the kernel is flipped",
+        "hint": "the kernel is flipped: input i times kernel entry j goes to output i*stride + j",
         "why": ('The kernel is flipped (true convolution): with distinct kernel names of length '
                 '>= 2 the first entry is already wrong, in every case.'),
         "code": '''\

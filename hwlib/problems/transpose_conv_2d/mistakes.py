@@ -4,7 +4,9 @@ MISTAKES = [
     {
         "name": "transpose_handworked",
         "score": 0,
-        "phrase": "entry (0,1) should be 3, got 6",
+        "phrase": "this is the statement's example worked by hand",
+        "hint": ("this is the statement's example worked by hand: compute the output from the "
+                 "arguments"),
         "sample": "transpose_handworked",
         "why": ("The seed example's answer worked by hand and hard-coded: wrong at (0,1), (1,0), "
                 '(2,1) on the seed example (which is not scored anyway) and wrong shape or values '
@@ -23,7 +25,9 @@ def transpose_conv2d(x, w, stride, padding):
     {
         "name": "padding_ignored",
         "score": 0,
-        "phrase": "shape should be",
+        "phrase": "the padding was not cropped",
+        "hint": ("the padding was not cropped: remove padding rows and columns from each side of "
+                 "the full output"),
         "why": ("The full scatter-add output is returned without cropping `padding` rows and "
                 "columns from each side: right whenever padding is 0, which is why the issue saw "
                 "it score 2.25 or 3 of 3 by the luck of the draw. The case design always asks "
@@ -44,7 +48,8 @@ def transpose_conv2d(x, w, stride, padding):
     {
         "name": "stride_ignored",
         "score": 0,
-        "phrase": "shape should be",
+        "phrase": "the stride was ignored",
+        "hint": "the stride was ignored: input pixel (i, j) lands at (i*stride, j*stride)",
         "why": ("Every input pixel is placed one step apart whatever the stride: right whenever "
                 "stride is 1; the case design always asks stride 2 and 3, so it scores 0."),
         "code": '''\

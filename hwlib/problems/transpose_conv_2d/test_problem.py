@@ -19,7 +19,9 @@ def test_hand_worked_answer_names_the_wrong_entries():
     wrong = mistake(ID, "transpose_handworked")
     messages = grade_cell(ID, wrong)[1]
     assert messages[0] == ("seed example (not scored): entry (0,1) should be 3, got 6; entry (1,0) "
-                           "should be 3, got 0; entry (2,1) should be 3, got 0")
+                           "should be 3, got 0; entry (2,1) should be 3, got 0 (this is the "
+                           "statement's example worked by hand: compute the output from the "
+                           "arguments)")
 
 
 def test_statement_example_worked_by_hand():
