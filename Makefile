@@ -63,7 +63,8 @@ site: $(STAMP)
 	$(VENV)/bin/jupyter-book build --all -W -n --keep-going .
 
 # Releases hw1..hw4 and grades the bundled samples (assignments/samples/) in
-# sandboxes; the gradebook, feedback and grades.csv land under assignments/.
+# sandboxes, in the scratch course _build/sample-course/ (its gradebook, feedback
+# and grades.csv); the class's assignments/ gets no gradebook or grades.csv.
 # hw1.p4 (a trained model) is evaluated on EuroSAT when HWLIB_DATA is set.
 grade: $(STAMP) sysdeps
 	@[ -n "$$HWLIB_DATA" ] || echo "note: HWLIB_DATA is not set, so hw1.p4 (a trained EuroSAT model) cannot be evaluated and is left ungraded (pending, not 0); get the data with '$(PY) -m hwlib data fetch eurosat --to DIR', set HWLIB_DATA=DIR and grade again with --force"
