@@ -82,6 +82,14 @@ test: setup
 locks:
 	bash locks/compile.sh
 
+# Removes everything `make` and `make test` generate: the site, the sample course
+# and the screenshots (_build/), a release, Python and test caches, the editable
+# install's egg-info. Never the venv, the course secret, fetched data (data/),
+# training runs (runs/), nor the class's records in assignments/ (gradebook.db,
+# grades*.csv, submitted/, autograded/, feedback/, .grading/: `make` never writes
+# them, see `grade` above). tests/test_make_clean.py checks this list.
 clean:
-	rm -rf _build assignments/release assignments/autograded assignments/feedback \
-	       assignments/gradebook.db assignments/grades.csv
+	rm -rf _build assignments/release .pytest_cache .hypothesis *.egg-info
+	find . \( -path ./.venv -o -path ./data -o -path ./.git -o -path ./runs \) -prune -o \
+	  \( -name __pycache__ -o -name .ipynb_checkpoints -o -name .pytest_cache \) -type d \
+	  -prune -exec rm -rf {} + -o -name '*.pyc' -type f -exec rm -f {} +
