@@ -105,25 +105,42 @@ def test_plain_autograde_is_refused_naming_the_sandboxed_command():
 
 def test_nbgrader_autograde_command_fails_before_touching_anything(tmp_path):
     """Does `nbgrader autograde toy` in a course with this config exit non-zero with
-    the message, leaving the submission and the gradebook's absence as they were?"""
+    the message, writing no autograded notebook, no student in the gradebook and
+    leaving the submission as it was, while the benchmarks' explicit opt-in still
+    autogrades?"""
     import os
     import shutil
     import subprocess
     import sys
 
+    from nbgrader.api import Gradebook
+
     course = tmp_path / "course"
     shutil.copytree(REPO / "tests" / "grading" / "fixtures" / "toy", course)
     shutil.copy(COURSE / "nbgrader_config.py", course)
+    env = dict(os.environ, PYTHONPATH=str(REPO),   # nbgrader runs `alembic` from PATH
+               PATH=os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]]))
+
+    def nbgrader(*args):
+        return subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course, env=env,
+                              capture_output=True, text=True, timeout=300)
+
+    assert nbgrader("generate_assignment", "toy", "--force").returncode == 0
     submitted = course / "submitted" / "alice" / "toy" / "toy.ipynb"
     submitted.parent.mkdir(parents=True)
-    shutil.copy(course / "source" / "toy" / "toy.ipynb", submitted)
-    env = dict(os.environ, PYTHONPATH=str(REPO))
-    done = subprocess.run([sys.executable, "-m", "nbgrader", "autograde", "toy", "--force"],
-                          cwd=course, env=env, capture_output=True, text=True, timeout=300)
+    shutil.copy(course / "release" / "toy" / "toy.ipynb", submitted)
+    original = submitted.read_bytes()
+    done = nbgrader("autograde", "toy", "--force")
     assert done.returncode != 0
     assert "python -m hwlib grade toy --collected" in done.stdout + done.stderr
-    assert not (course / "autograded").exists()
-    assert submitted.read_bytes() == (course / "source" / "toy" / "toy.ipynb").read_bytes()
+    assert not (course / "autograded").exists() and submitted.read_bytes() == original
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        assert [s.id for s in gb.students] == []
+    # control: the deliberate opt-in (the benchmarks') does run plain autograde
+    forced = nbgrader("autograde", "toy", "--force",
+                      "--Autograde.exporter_class=nbconvert.exporters.NotebookExporter")
+    assert forced.returncode == 0, forced.stdout[-2000:] + forced.stderr[-2000:]
+    assert (course / "autograded" / "alice" / "toy" / "toy.ipynb").is_file()
 
 
 def test_course_templates_go_first_in_formgrader():
