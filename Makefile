@@ -63,7 +63,8 @@ site: $(STAMP)
 	$(VENV)/bin/jupyter-book build --all -W -n --keep-going .
 
 # Releases hw1..hw4 and grades the bundled samples (assignments/samples/) in
-# sandboxes; the gradebook, feedback and grades.csv land under assignments/.
+# sandboxes, in the scratch course _build/sample-course/ (its gradebook, feedback
+# and grades.csv); the class's assignments/ gets no gradebook or grades.csv.
 # hw1.p4 (a trained model) is evaluated on EuroSAT when HWLIB_DATA is set.
 grade: $(STAMP) sysdeps
 	@[ -n "$$HWLIB_DATA" ] || echo "note: HWLIB_DATA is not set, so hw1.p4 (a trained EuroSAT model) cannot be evaluated and is left ungraded (pending, not 0); get the data with '$(PY) -m hwlib data fetch eurosat --to DIR', set HWLIB_DATA=DIR and grade again with --force"
@@ -81,6 +82,14 @@ test: setup
 locks:
 	bash locks/compile.sh
 
+# Removes everything `make` and `make test` generate: the site, the sample course
+# and the screenshots (_build/), a release, Python and test caches, the editable
+# install's egg-info. Never the venv, the course secret, fetched data (data/),
+# training runs (runs/), nor the class's records in assignments/ (gradebook.db,
+# grades*.csv, submitted/, autograded/, feedback/, .grading/: `make` never writes
+# them, see `grade` above). tests/test_make_clean.py checks this list.
 clean:
-	rm -rf _build assignments/release assignments/autograded assignments/feedback \
-	       assignments/gradebook.db assignments/grades.csv
+	rm -rf _build assignments/release .pytest_cache .hypothesis *.egg-info
+	find . \( -path ./.venv -o -path ./data -o -path ./.git -o -path ./runs \) -prune -o \
+	  \( -name __pycache__ -o -name .ipynb_checkpoints -o -name .pytest_cache \) -type d \
+	  -prune -exec rm -rf {} + -o -name '*.pyc' -type f -exec rm -f {} +

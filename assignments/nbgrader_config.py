@@ -5,7 +5,7 @@
 # feedback); see docs/grading.md. The settings below also make PLAIN nbgrader
 # commands run from this directory behave as safely as nbgrader allows:
 #   nbgrader generate_assignment hw2 --force
-#   nbgrader autograde hw2 --force          (runs hidden tests in-kernel: no sandbox!)
+#   nbgrader autograde hw2 --force          (refused: see c.Autograde.exporter_class below)
 #   nbgrader generate_feedback hw2 --force
 #   nbgrader export --to grades.csv
 c = get_config()  # noqa: F821  (provided by traitlets when it loads this file)
@@ -18,7 +18,13 @@ c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 c.ClearHiddenTests.begin_test_delimeter = "BEGIN HIDDEN TESTS"
 c.ClearHiddenTests.end_test_delimeter = "END HIDDEN TESTS"
 
-# Plain `nbgrader autograde`: the kernel is python3, each cell gets 60 s, and a
+# Plain `nbgrader autograde` (the command, and formgrader's Autograde button) would run
+# hidden tests in-kernel with no sandbox: it is refused with a message naming
+# `python -m hwlib grade hwN --collected`; hwlib's engine is let through
+# (hwlib/grading/formgrader.py). Without hwlib installed it fails to import: refused too.
+c.Autograde.exporter_class = "hwlib.grading.formgrader.SandboxOnlyExporter"
+# If it is forced anyway (--Autograde.exporter_class=nbconvert.exporters.NotebookExporter,
+# as benchmarks/bench_grading.py does): the kernel is python3, each cell gets 60 s, and a
 # notebook that stops responding is abandoned rather than hanging the run.
 # `nbgrader validate` in the course folder runs every code cell, not only the graded
 # ones: a stub that still raises NotImplementedError or a failing visible check fails it.

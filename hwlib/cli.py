@@ -15,7 +15,7 @@ from . import registry
 
 # Modules that add sub-commands; each defines register(subparsers).
 COMMAND_MODULES = ["hwlib.train_cli", "hwlib.grading.cli", "hwlib.grading.lms", "hwlib.fetch",
-                   "hwlib.release"]
+                   "hwlib.release", "hwlib.grading.formgrader_cli"]
 
 
 # Python's spellings of the JSON literals, as people type them on a command line.

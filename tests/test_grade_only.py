@@ -32,7 +32,8 @@ for _name in ("torch", "torchvision"):
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    """hw1's samples graded by the CLI with torch unimportable; (course dir, completed run)."""
+    """hw1's samples graded by the CLI with torch unimportable; (the scratch course they
+    were graded in, completed run)."""
     if shutil.which("bwrap") is None:
         pytest.fail("bubblewrap (bwrap) is not installed: `make` installs it (sysdeps)")
     base = tmp_path_factory.mktemp("grade-only")
@@ -47,7 +48,9 @@ def graded(tmp_path_factory):
         [sys.executable, "-c", NO_TORCH + "import runpy; runpy.run_module('hwlib', run_name='__main__')",
          "grade", "hw1", "--course", str(course), "--jobs", "2", "--seed", "7", "--no-progress"],
         cwd=base, env=env, capture_output=True, text=True, timeout=600)
-    return course, run
+    # the samples are graded in the scratch course beside the class's (never in it)
+    assert not (course / "gradebook.db").exists()
+    return base / "_build" / "sample-course", run
 
 
 def _grade_row(course: Path, student: str, grade_id: str):

@@ -7,6 +7,13 @@
     python -m hwlib grade hw2 --check-recorded [--student ID ...]
     python -m hwlib grade hw2 --reapply-penalties
     python -m hwlib grade all
+    python -m hwlib grade hw2 --submissions DIR     (the class: into --course)
+    python -m hwlib grade hw2 --collected           (the class: <course>/submitted/)
+
+Without ``--submissions`` or ``--collected`` it grades the bundled samples
+(``<course>/samples/<hw>/``) in a scratch copy of the course
+(:mod:`hwlib.grading.sample_course`, default ``_build/sample-course/``), never
+in the class's gradebook.
 
 Grades every submission in bubblewrap sandboxes, in parallel, records the
 grades in nbgrader's gradebook, writes feedback and ``grades.csv``, and prints
@@ -45,7 +52,14 @@ def register(subparsers) -> None:
                    help="nbgrader course directory (default: %(default)s)")
     p.add_argument("--submissions", default=None, metavar="DIR",
                    help="folder of <student>/<notebook> submissions (for 'all': of "
-                        "<assignment>/<student>/...); default: the bundled samples")
+                        "<assignment>/<student>/...), graded into --course; default: the "
+                        "bundled samples, graded in the scratch course --sample-course")
+    p.add_argument("--collected", action="store_true",
+                   help="grade the submissions already in <course>/submitted/ (nbgrader "
+                        "collect) into --course, not the samples")
+    p.add_argument("--sample-course", default=None, metavar="DIR",
+                   help="scratch course the bundled samples are graded in (default: "
+                        "_build/sample-course beside the course directory)")
     p.add_argument("--jobs", type=int, default=None,
                    help="parallel sandboxes (default: all cores)")
     p.add_argument("--seed", type=int, default=None,
@@ -118,6 +132,22 @@ def _limits(pairs):
     return defaults.with_overrides(**changes)
 
 
+def _grade_each(engine, course: Path, assignment: str, samples: Path | None, kwargs) -> list:
+    """Grade ``assignment`` (or every one, for ``all``) from ``samples/<hw>/`` where
+    that folder exists; with ``samples`` None (``--collected``), only what is already
+    in ``<course>/submitted/`` (an empty folder stands in for the submissions, so
+    the engine's default, the course's own samples, is not used)."""
+    import tempfile
+
+    from .scoring import load_manifest
+
+    names = list(load_manifest(course)) if assignment == "all" else [assignment]
+    with tempfile.TemporaryDirectory(prefix="hwlib-none-") as nothing:
+        return [engine.grade(course, name, samples / name if samples is not None
+                             and (samples / name).is_dir() else nothing, **kwargs)
+                for name in names]
+
+
 def run(args: argparse.Namespace) -> int:
     """Handler of ``grade``: grade, print the table(s); exit code 0 on success."""
     from . import engine
@@ -129,7 +159,15 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: {course} is not a course directory (no manifest.json)", file=sys.stderr)
         return 2
     if args.check_recorded or args.reapply_penalties:
-        return _without_sandbox(args, course)
+        return _without_sandbox(args, course)   # the class's gradebook in --course
+    samples = None
+    if args.submissions is None and not args.collected:
+        from . import sample_course
+
+        samples = course.resolve() / "samples"
+        course = sample_course.prepare(course, args.sample_course)
+        print(f"grading the bundled samples in the scratch course {course} (the class's "
+              f"gradebook is untouched; --submissions DIR or --collected grades the class)")
     kwargs = dict(jobs=args.jobs, seed=args.seed, force=args.force,
                   limits=_limits(args.limit), progress=not args.no_progress,
                   cluster=cluster_address(course, args.cluster))
@@ -140,7 +178,9 @@ def run(args: argparse.Namespace) -> int:
             return 2
         kwargs.update(students=args.student, problems=args.problem)
     try:
-        if args.assignment == "all":
+        if samples is not None or args.collected:
+            reports = _grade_each(engine, course, args.assignment, samples, kwargs)
+        elif args.assignment == "all":
             reports = engine.grade_all(course, args.submissions, **kwargs)
         else:
             reports = [engine.grade(course, args.assignment, args.submissions, **kwargs)]

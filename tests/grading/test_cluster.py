@@ -119,6 +119,10 @@ def _feedback(course: Path, assignment: str) -> dict[str, str]:
 
 
 def _grade_cli(course: Path, assignment: str, *extra: str) -> int:
+    """`python -m hwlib grade` into ``course`` itself: the samples are passed as the
+    class's submissions (without --submissions they would go to a scratch course)."""
+    if "--submissions" not in extra:
+        extra = ("--submissions", str(course / "samples" / assignment), *extra)
     return hwlib_main(["grade", assignment, "--course", str(course), "--seed", str(SEED),
                        "--no-progress", *extra])
 
