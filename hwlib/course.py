@@ -155,17 +155,25 @@ def params_for(course: CourseSettings, student: str, problem_id: str) -> dict[st
     return problem.params(registry.to_jsonable(draw(rng)))
 
 
-def use_sample_settings(course_dir: str | os.PathLike) -> None:
+def use_sample_settings(course_dir: str | os.PathLike,
+                        base: str | os.PathLike | None = None) -> None:
     """Make ``course_dir`` (a scratch copy of the course) grade the bundled samples.
 
     The samples answer the statements' default numbers, so variants are off,
     and the secret is the public :data:`SAMPLES_SECRET`, so the samples get the
-    same cases, and the same grades, on every machine. Never use this for a class.
+    same cases, and the same grades, on every machine. The other settings
+    (``grading_version``) come from ``base``'s ``course.yaml`` (default:
+    ``course_dir``'s own). Files are rewritten only when they change. Never use
+    this for a class.
     """
     course_dir = Path(course_dir)
-    data = _read_yaml(course_dir / SETTINGS_FILE)
+    data = _read_yaml(Path(base or course_dir) / SETTINGS_FILE)
     data["variants"] = False
-    (course_dir / SETTINGS_FILE).write_text(
-        "# a scratch course grading the bundled samples (hwlib.course.use_sample_settings)\n"
-        + yaml.safe_dump(data, sort_keys=True), encoding="utf-8")
-    (course_dir / SECRET_FILE).write_text(SAMPLES_SECRET + "\n", encoding="utf-8")
+    files = {SETTINGS_FILE: "# a scratch course grading the bundled samples "
+                            "(hwlib.course.use_sample_settings)\n"
+                            + yaml.safe_dump(data, sort_keys=True),
+             SECRET_FILE: SAMPLES_SECRET + "\n"}
+    for name, text in files.items():
+        path = course_dir / name
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")

@@ -13,8 +13,11 @@ Conventions
   ``course.yaml``), ``manifest.json`` and ``source/``, refreshed on every run; its
   own gradebook, release, feedback and ``grades.csv`` accumulate there, so a rerun
   regrades nothing that did not change. ``make clean`` removes it with ``_build/``.
-* The scratch course never receives the class's secret: it creates its own on
-  first use (``hwlib.course``), unless ``$HWLIB_COURSE_SECRET`` is set.
+* The scratch course never receives the class's secret: it grades with the
+  public sample settings (:func:`hwlib.course.use_sample_settings`: variants
+  off, because the samples answer the statements' default numbers, and a
+  published secret, so sample grades are the same on every machine), unless
+  ``$HWLIB_COURSE_SECRET`` is set.
 """
 from __future__ import annotations
 
@@ -25,7 +28,7 @@ from pathlib import Path
 __all__ = ["COPIED_FILES", "default_location", "prepare"]
 
 # What the scratch course copies from the class's course (everything grading reads).
-COPIED_FILES = ("nbgrader_config.py", "course.yaml", "manifest.json")
+COPIED_FILES = ("nbgrader_config.py", "manifest.json")   # course.yaml: use_sample_settings
 COPIED_DIRS = ("source",)
 
 
@@ -57,6 +60,9 @@ def prepare(course_dir: str | Path, scratch: str | Path | None = None) -> Path:
                 shutil.copy2(src, dest)
         elif dest.exists():
             dest.unlink()
+    from ..course import use_sample_settings
+
+    use_sample_settings(target, base=course)
     for name in COPIED_DIRS:
         src, dest = course / name, target / name
         if dest.exists():
