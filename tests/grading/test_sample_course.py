@@ -14,6 +14,9 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
+
+from hwlib.course import SAMPLES_SECRET
 
 from grading_helpers import new_toy_course, toy_notebook, write_submission
 from hwlib.cli import build_parser
@@ -111,8 +114,9 @@ def test_collected_grades_the_course_submitted_folder(tmp_path, toy_engine):
 
 def test_prepare_copies_config_and_keeps_times(tmp_path):
     """Does the scratch course hold the course's config, manifest and source (same
-    bytes and modification times, no samples, no secret), and is a scratch
-    folder inside the class's course refused?"""
+    bytes and modification times, no samples, the public sample settings instead of
+    the class's secret and variants), and is a scratch folder inside the class's
+    course refused?"""
     course = _course_with_samples(tmp_path)
     scratch = sample_course.prepare(course, tmp_path / "scratch")
     src = course / "source" / "toy" / "toy.ipynb"
@@ -121,7 +125,9 @@ def test_prepare_copies_config_and_keeps_times(tmp_path):
     assert copy.stat().st_mtime == src.stat().st_mtime
     for name in ("nbgrader_config.py", "manifest.json"):
         assert (scratch / name).read_bytes() == (course / name).read_bytes()
-    assert not (scratch / "samples").exists() and not (scratch / ".course-secret").exists()
+    assert not (scratch / "samples").exists()
+    assert (scratch / ".course-secret").read_text() == SAMPLES_SECRET + "\n"
+    assert yaml.safe_load((scratch / "course.yaml").read_text())["variants"] is False
     assert sample_course.default_location(course) == tmp_path / "_build" / "sample-course"
     with pytest.raises(ValueError, match="scratch"):
         sample_course.prepare(course, course / "inner")
