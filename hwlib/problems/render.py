@@ -14,6 +14,8 @@ the problem's sampler whose answer differs from the graded one, with its
 reference answer ``example_answer``, and ``selfcheck``: the code of
 ``_selfcheck(got, want, what)``, which compares a student's output with the
 example's stated output (numbers to a relative 1e-6) and says which is wrong.
+A form may instead work its own public example (numbers no grading run asks),
+with ``reference({...})``: the reference answer for those parameters.
 """
 from __future__ import annotations
 
@@ -83,6 +85,7 @@ def context(folder, entry, params: dict | None = None) -> dict:
         ctx["example"] = example
         ctx["example_answer"] = _Lazy(lambda: problem.solve(example._all()))
         ctx["selfcheck"] = SELFCHECK
+        ctx["reference"] = problem.solve   # reference({...}): the answer for a form's own example
     check = folder.module("check")
     if check is not None and hasattr(check, "template_values"):
         ctx.update(check.template_values())
