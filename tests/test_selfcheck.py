@@ -7,10 +7,12 @@ student's machine):
 
 * after the folder's solution it passes and says the public example is correct;
 * after at least one of the folder's known mistakes (mistakes.py) it raises (an
-  AssertionError naming the public example and its expected output, or the error
-  the wrong answer itself raises), so `nbgrader validate` reports it;
+  AssertionError naming the public example and its expected output or the wrong
+  entry, or the error the wrong answer itself raises), so `nbgrader validate`
+  reports it;
 * the example's arguments are neither the statement's nor any scored case of many
-  grading runs (designed and drawn cases), so its stated output gives nothing away.
+  grading runs (designed and drawn cases), and the cell states no graded answer
+  (``graded_strings``): its stated output gives nothing away.
 """
 from __future__ import annotations
 
@@ -18,12 +20,14 @@ import contextlib
 import inspect
 import io
 import json
+import re
 
 import pytest
 
 from hwlib.grading import checkers as C
 from hwlib.problems import folders, homeworks
 from hwlib.problems.render import context, render
+from hwlib.problems.solutions import graded_strings
 from hwlib.problems.testing import run_cell, solution_cell
 
 PLACED = homeworks.locate()
@@ -90,7 +94,7 @@ def test_a_known_mistake_fails_the_visible_self_check(folder):
             caught[m["name"]] = f"{type(exc).__name__}: {exc}"
     assert caught, f"{folder.slug}: every known mistake passes the visible check"
     wrong_on_example = [msg for msg in caught.values() if msg.startswith("public example")]
-    assert all(": expected" in msg for msg in wrong_on_example), wrong_on_example
+    assert all(": expected" in msg or " is wrong" in msg for msg in wrong_on_example), wrong_on_example
 
 
 OUTSIDE = [f for f in FUNCTIONS if f.slug not in WHOLE_SPACE_GRADED]
@@ -104,6 +108,9 @@ def test_the_public_example_is_no_graded_case(folder):
     as_params = spec.to_params or (lambda args: args)
     statement = as_params(C.cases(folder.id, 0)[0]["args"])   # the statement's own numbers
     examples = [c for c in calls if as_params(c) != statement]
+    form = _form(folder)
+    assert not [s for s in graded_strings(folder)
+                if re.search(r"(?<![\w.])" + re.escape(s) + r"(?![\w])", form)]
     assert examples, f"{folder.slug}: the self-check only repeats the statement's numbers"
     for seed in GRADING_RUNS:
         scored = [c["args"] for c in C.cases(folder.id, seed)[1:]]

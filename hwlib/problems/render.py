@@ -7,7 +7,8 @@ Python/JSON literals: ``[1, 4, 0]``), ``params`` (all of them), ``answer``
 ``label``, ``number``, ``points`` and ``points_text``, and whatever the
 folder's check.py returns from ``template_values()``. Filters: ``num`` and
 ``nums`` (numbers as in prose: 4 for 4.0), ``bmatrix`` (a LaTeX matrix) and
-``word`` (three for 3).
+``word`` (three for 3) and ``digest(salt)`` (a hash a visible check compares
+a value with when printing it would give a graded count away).
 
 Visible checks (form.py) also see ``example``: a public parameter set drawn by
 the problem's sampler whose answer differs from the graded one, with its
@@ -64,9 +65,17 @@ def _word(n: int) -> str:
     return WORDS[n] if 0 <= n < len(WORDS) else str(n)
 
 
+def _digest(value, salt: str) -> str:
+    """A visible check's stand-in for a number it must not print (a count every case
+    shares with the graded answer): sha256 of "salt:value" (value as JSON), 16 hex digits."""
+    import hashlib
+
+    return hashlib.sha256(f"{salt}:{json.dumps(value)}".encode()).hexdigest()[:16]
+
+
 ENV = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
                          finalize=_literal, autoescape=False)
-ENV.filters.update(num=_num, nums=_nums, bmatrix=_bmatrix, word=_word)
+ENV.filters.update(num=_num, nums=_nums, bmatrix=_bmatrix, word=_word, digest=_digest)
 
 
 def context(folder, entry, params: dict | None = None) -> dict:

@@ -3,7 +3,7 @@ assert isinstance(_s, dict) and set(_s) >= {"outputs", "params", "total", "total
 assert len(_s["outputs"]) == 13 and len(_s["params"]) == 13, "one entry per layer (13 layers)"
 print("form ok")
 {{ selfcheck }}
-{% set ex = {"channels": [4, 8, 16, 32, 64], "hidden": 32, "size": 32, "classes": 5} %}{% set ans = reference(ex) -%}
+{% set ex = {"channels": [6, 12, 24, 48, 96], "hidden": 40, "size": 32, "classes": 5} %}{% set ans = reference(ex) -%}
 _s = eurosat_cnn_summary({{ ex.channels }}, {{ ex.hidden }}, {{ ex.size }}, {{ ex.classes }})
 _selfcheck({k: _s[k] for k in ("outputs", "params", "total", "total_bn")},
            {"outputs": [{% for r in ans.layers[1:] %}{{ r.output }}{{ ", " if not loop.last }}{% endfor %}],
