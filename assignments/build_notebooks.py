@@ -201,12 +201,13 @@ def book_table(hw) -> str:
 
 def student_notebook(source: str) -> str:
     """The notebook students download: the source as nbgrader releases it (solutions,
-    hidden tests and mark schemes cleared, no outputs)."""
+    hidden tests and mark schemes cleared, no outputs, the cells' checksums recorded:
+    `nbgrader validate` fails on a written answer left as the stub)."""
     import nbformat
     from nbgrader.preprocessors import (ClearHiddenTests, ClearMarkScheme, ClearOutput,
-                                        ClearSolutions)
+                                        ClearSolutions, ComputeChecksums)
     nb, resources = nbformat.reads(source, as_version=4), {}
-    for step in (ClearSolutions, ClearHiddenTests, ClearMarkScheme, ClearOutput):
+    for step in (ClearSolutions, ClearHiddenTests, ClearMarkScheme, ClearOutput, ComputeChecksums):
         nb, resources = step().preprocess(nb, resources)
     return nbformat.writes(nb) + "\n"
 

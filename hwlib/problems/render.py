@@ -7,7 +7,8 @@ Python/JSON literals: ``[1, 4, 0]``), ``params`` (all of them), ``answer``
 ``label``, ``number``, ``points`` and ``points_text``, and whatever the
 folder's check.py returns from ``template_values()``. Filters: ``num`` and
 ``nums`` (numbers as in prose: 4 for 4.0), ``bmatrix`` (a LaTeX matrix) and
-``word`` (three for 3).
+``word`` (three for 3) and ``digest(salt)`` (a hash a visible check compares
+a value with when printing it would give a graded count away).
 
 Visible checks (form.py) also see ``example``: a public parameter set drawn by
 the problem's sampler whose answer differs from the graded one, with its
@@ -20,6 +21,9 @@ asks for a count for the student's own numbers writes them as ``{{ x }}``, so th
 reference answer cell can be filled for any student's parameters. Each student's
 statement (:func:`statement`) is the folder's statement.md filled with that
 student's parameters (:func:`hwlib.course.params_for`); see :mod:`hwlib.release`.
+
+A form may instead work its own public example (numbers no grading run asks),
+with ``reference({...})``: the reference answer for those parameters.
 """
 from __future__ import annotations
 
@@ -68,9 +72,17 @@ def _word(n: int) -> str:
     return WORDS[n] if 0 <= n < len(WORDS) else str(n)
 
 
+def _digest(value, salt: str) -> str:
+    """A visible check's stand-in for a number it must not print (a count every case
+    shares with the graded answer): sha256 of "salt:value" (value as JSON), 16 hex digits."""
+    import hashlib
+
+    return hashlib.sha256(f"{salt}:{json.dumps(value)}".encode()).hexdigest()[:16]
+
+
 ENV = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
                          finalize=_literal, autoescape=False)
-ENV.filters.update(num=_num, nums=_nums, bmatrix=_bmatrix, word=_word)
+ENV.filters.update(num=_num, nums=_nums, bmatrix=_bmatrix, word=_word, digest=_digest)
 
 
 def context(folder, entry, params: dict | None = None) -> dict:
@@ -89,6 +101,7 @@ def context(folder, entry, params: dict | None = None) -> dict:
         ctx["example"] = example
         ctx["example_answer"] = _Lazy(lambda: problem.solve(example._all()))
         ctx["selfcheck"] = SELFCHECK
+        ctx["reference"] = problem.solve   # reference({...}): the answer for a form's own example
     check = folder.module("check")
     if check is not None and hasattr(check, "template_values"):
         ctx.update(check.template_values())

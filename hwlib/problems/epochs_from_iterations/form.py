@@ -2,5 +2,6 @@ _e = epochs({{ iterations }}, {{ dataset_size }}, {{ batch_size }}, {{ drop_last
 assert isinstance(_e, (int, float)), "a number"
 print("form ok")
 {{ selfcheck }}
-_selfcheck(epochs({{ example.iterations }}, {{ example.dataset_size }}, {{ example.batch_size }}, {{ example.drop_last }}), {{ example_answer.value }},
-           "epochs({{ example.iterations }}, {{ example.dataset_size }}, {{ example.batch_size }}, {{ example.drop_last }})")
+{% set ex = {"iterations": 500, "dataset_size": 1030, "batch_size": 100, "drop_last": True} -%}
+_selfcheck(epochs({{ ex.iterations }}, {{ ex.dataset_size }}, {{ ex.batch_size }}, {{ ex.drop_last }}), {{ reference(ex) }},
+           "epochs({{ ex.iterations }}, {{ ex.dataset_size }}, {{ ex.batch_size }}, {{ ex.drop_last }})")

@@ -2,5 +2,6 @@ _w = momentum_weights({{ t }}, {{ beta }})
 assert len(_w) == {{ t + 1 }}, "t + 1 weights"
 print("form ok")
 {{ selfcheck }}
-_selfcheck(list(momentum_weights({{ example.t }}, {{ example.beta }})), {{ example_answer.weights }},
-           "momentum_weights({{ example.t }}, {{ example.beta }})")
+{% set ex = {"t": 12, "beta": 0.7} -%}
+_selfcheck(list(momentum_weights({{ ex.t }}, {{ ex.beta }})), {{ reference(ex).weights }},
+           "momentum_weights({{ ex.t }}, {{ ex.beta }})")
