@@ -150,6 +150,20 @@ def test_exchange_release_shows_each_student_their_own_statement(course, monkeyp
             assert text is None and "Ask the instructor" in why and "carol" in why
 
 
+def test_helper_without_its_data_file_says_where_to_get_the_numbers(course, tmp_path,
+                                                                    monkeypatch, capsys):
+    """Does the released helper, copied away from hwlib_numbers.json, show no numbers and
+    say that this copy has none and to take the notebook from the hub or LMS?"""
+    shutil.copy(course / "release" / "hw1" / release.HELPER_FILE, tmp_path)
+    helper = _helper(tmp_path)
+    monkeypatch.setenv(release.STUDENT_ENV, ADA)
+    text, why = helper.statement("hw1.p3a")
+    assert text is None and why == release.NO_NUMBERS
+    assert "no per-student numbers" in why and "JupyterHub or LMS" in why
+    helper.show("hw1.p3a")
+    assert "no per-student numbers" in capsys.readouterr().out
+
+
 def _release_text(course: Path) -> str:
     texts = [p.read_text() for hw in HOMEWORKS for p in (course / "release" / hw).iterdir()
              if p.is_file()]
