@@ -30,6 +30,11 @@ Conventions
     site's download, which is in this form: :func:`exchange_cells`) the cell says
     that this copy has no per-student numbers (:data:`NO_NUMBERS`).
     ``nbgrader release_assignment`` then copies the folder to the exchange.
+    Grading leaves this folder alone unless the source notebook's content
+    changed since nbgrader generated it
+    (:meth:`hwlib.grading.gradebook.Recorder.needs_release`); then it is
+    generated again without the per-student cells, with a warning to run
+    ``release`` again.
   - **LMS** (``--per-student OUTDIR``): ``OUTDIR/<student>/<hw>.ipynb`` with
     the student's statements written into the markdown and the student id in
     the notebook's metadata (``metadata.hwlib.student``).
