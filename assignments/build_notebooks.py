@@ -47,6 +47,8 @@ sys.path.insert(0, str(ROOT))  # the hwlib of this checkout, whatever is install
 from hwlib.problems import folders, homeworks  # noqa: E402
 from hwlib.problems.render import context, render, replace_between_markers, solution_code  # noqa: E402
 from hwlib.problems import solutions  # noqa: E402
+from hwlib import release  # noqa: E402
+from hwlib.course import variants_on  # noqa: E402
 
 SCHEMA = 3
 REBUILD = "make assignments"
@@ -155,13 +157,14 @@ def outputs(course: Path = HERE, book: Path = ROOT / "book") -> dict[Path, str]:
         page = book / "src" / f"{name}.md"
         if page.is_file():
             files[page] = with_table(page.read_text(encoding="utf-8"), hw, page)
-            files[course / "student" / f"{name}.ipynb"] = student_notebook(files[path])
+            files[course / "student" / f"{name}.ipynb"] = student_notebook(files[path], hw,
+                                                                           variants_on(course))
     files.update(topic_links(homeworks.load(course / "homeworks"), book))
     files[course / "manifest.json"] = json.dumps(manifest, indent=2) + "\n"
     released = released_homeworks(course)
     for name in released:
         files[book / f"{solutions.page_name(name)}.md"] = solutions.solutions_page(
-            homeworks.load(course / "homeworks")[name])
+            homeworks.load(course / "homeworks")[name], variants_on(course))
     toc = book.parent / "_toc.yml"
     if toc.is_file():
         files[toc] = solutions.with_toc(toc.read_text(encoding="utf-8"), released, toc)
@@ -199,16 +202,25 @@ def book_table(hw) -> str:
     return "\n".join(rows) + "\n"
 
 
-def student_notebook(source: str) -> str:
+def student_notebook(source: str, hw=None, variants: bool = False) -> str:
     """The notebook students download: the source as nbgrader releases it (solutions,
     hidden tests and mark schemes cleared, no outputs, the cells' checksums recorded:
-    `nbgrader validate` fails on a written answer left as the stub)."""
+    `nbgrader validate` fails on a written answer left as the stub). With ``variants``
+    (the course's ``course.yaml``), each of ``hw``'s varying problems is in the exchange
+    form (:func:`hwlib.release.exchange_cells`): its statement says to run the
+    read-only cell below, which in this copy (no per-student numbers next to it)
+    tells the student to take the notebook from the course's hub or LMS, so the
+    defaults are never shown as the student's own numbers."""
     import nbformat
     from nbgrader.preprocessors import (ClearHiddenTests, ClearMarkScheme, ClearOutput,
                                         ClearSolutions, ComputeChecksums)
     nb, resources = nbformat.reads(source, as_version=4), {}
     for step in (ClearSolutions, ClearHiddenTests, ClearMarkScheme, ClearOutput, ComputeChecksums):
         nb, resources = step().preprocess(nb, resources)
+    problems = release.varying_when(variants, hw) if hw is not None else []
+    if problems:
+        data = release.exchange_cells(json.loads(nbformat.writes(nb)), problems)
+        nb = nbformat.from_dict(data)
     return nbformat.writes(nb) + "\n"
 
 

@@ -85,7 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_problems)
 
     p = sub.add_parser("solve", help="print the reference answer of one problem")
-    p.add_argument("id", help="problem id, slug or homework label, e.g. hw4.q2, same-conv-stack, hw4.2")
+    p.add_argument("id", help="problem id, slug or homework label, e.g. hw4.q2, same-conv-stack, hw4.2a")
     p.add_argument("--param", action="append", type=parse_param, default=[],
                    metavar="NAME=VALUE", help="override a parameter (value as JSON)")
     p.add_argument("--json", action="store_true", help="print the answer as JSON only")

@@ -35,8 +35,8 @@ from typing import Any
 import numpy as np
 import yaml
 
-__all__ = ["CourseSettings", "settings", "params_for", "varies", "SECRET_ENV", "SECRET_FILE",
-           "SETTINGS_FILE", "SAMPLES_SECRET"]
+__all__ = ["CourseSettings", "settings", "variants_on", "params_for", "varies", "SECRET_ENV",
+           "SECRET_FILE", "SETTINGS_FILE", "SAMPLES_SECRET"]
 
 SECRET_ENV = "HWLIB_COURSE_SECRET"
 SECRET_FILE = ".course-secret"
@@ -90,6 +90,21 @@ def _secret(course_dir: Path, create: bool) -> tuple[bytes, str]:
     return path.read_text(encoding="utf-8").strip().encode("utf-8"), str(path)
 
 
+def _variants(data: dict, course_dir: Path) -> bool:
+    variants = data.get("variants", True)
+    if not isinstance(variants, bool):
+        raise ValueError(f"{course_dir / SETTINGS_FILE}: variants should be true or false, "
+                         f"got {variants!r}")
+    return variants
+
+
+def variants_on(course_dir: str | os.PathLike) -> bool:
+    """Whether ``course.yaml`` gives each student their own numbers (no secret needed:
+    the site's download and pages, built without one, use it)."""
+    course_dir = Path(course_dir)
+    return _variants(_read_yaml(course_dir / SETTINGS_FILE), course_dir)
+
+
 def settings(course_dir: str | os.PathLike, create_secret: bool = True) -> CourseSettings:
     """The course's settings from ``course_dir`` (see the module docstring).
 
@@ -102,10 +117,7 @@ def settings(course_dir: str | os.PathLike, create_secret: bool = True) -> Cours
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
         raise ValueError(f"{course_dir / SETTINGS_FILE}: grading_version should be a "
                          f"positive integer, got {version!r}")
-    variants = data.get("variants", True)
-    if not isinstance(variants, bool):
-        raise ValueError(f"{course_dir / SETTINGS_FILE}: variants should be true or false, "
-                         f"got {variants!r}")
+    variants = _variants(data, course_dir)
     secret, source = _secret(course_dir, create_secret)
     return CourseSettings(secret=secret, grading_version=version, variants=variants,
                           secret_source=source)

@@ -25,8 +25,16 @@ Conventions
     (Jupyter's ``editable``/``deletable`` false, as nbgrader locks cells)
     shows the statement with the numbers of the student running it: the id is
     ``$HWLIB_STUDENT``, else ``$JUPYTERHUB_USER``, else the OS user name. An
-    unknown id shows a message to ask the instructor, never someone's numbers.
+    unknown id shows a message to ask the instructor, never someone's numbers;
+    without the helper or its data file (a copy taken elsewhere, such as the
+    site's download, which is in this form: :func:`exchange_cells`) the cell says
+    that this copy has no per-student numbers (:data:`NO_NUMBERS`).
     ``nbgrader release_assignment`` then copies the folder to the exchange.
+    Grading leaves this folder alone unless the source notebook's content
+    changed since nbgrader generated it
+    (:meth:`hwlib.grading.gradebook.Recorder.needs_release`); then it is
+    generated again without the per-student cells, with a warning to run
+    ``release`` again.
   - **LMS** (``--per-student OUTDIR``): ``OUTDIR/<student>/<hw>.ipynb`` with
     the student's statements written into the markdown and the student id in
     the notebook's metadata (``metadata.hwlib.student``).
@@ -49,7 +57,8 @@ import re
 import textwrap
 from pathlib import Path
 
-__all__ = ["DATA_FILE", "HELPER_FILE", "STUDENT_ENV", "varying", "statements_for",
+__all__ = ["DATA_FILE", "HELPER_FILE", "STUDENT_ENV", "NO_NUMBERS", "varying", "varying_when",
+           "exchange_cells", "statements_for",
            "student_key", "read_roster", "exchange_release", "per_student_release",
            "register"]
 
@@ -74,10 +83,16 @@ def _homework(assignment: str, course_dir: Path):
 def varying(course, hw) -> list:
     """``[(folder, entry)]`` of the homework's problems that give each student their
     own numbers under these course settings (none when variants are off)."""
+    return varying_when(course.variants, hw)
+
+
+def varying_when(variants: bool, hw) -> list:
+    """:func:`varying` from the course's ``variants`` flag alone (no secret needed:
+    the site's download and the site's pages use it)."""
     from . import course as course_settings
     from .problems import folders
 
-    if not course.variants:
+    if not variants:
         return []
     return [(folders()[e.slug], e) for e in hw.entries
             if course_settings.varies(folders()[e.slug].id)]
@@ -212,14 +227,44 @@ def _pointer(default_statement: str, entry) -> str:
         "this problem: **run the cell below** to see its statement with yours."])
 
 
+NO_NUMBERS = ("This copy of the notebook has no per-student numbers (it is not the "
+              "course's release for you: it has no hwlib_numbers files next to it). Take "
+              "your notebook from the course's JupyterHub or LMS: there this cell shows the "
+              "statement with your own numbers, the ones you are graded on.")
+
 DISPLAY = '''# Shows {label} with your own numbers (a read-only cell: run it).
 try:
     from hwlib_numbers import show  # released next to this notebook
 except ImportError:
-    print("hwlib_numbers.py is missing: open this notebook in the folder it was released in "
-          "(or ask the instructor)")
+    print({no_numbers})
 else:
     show("{pid}")'''
+
+
+def _quoted(text: str, indent: int) -> str:
+    """``text`` as adjacent double-quoted literals of at most ~80 columns (no quotes in it)."""
+    parts = textwrap.wrap(text, 72 - indent, drop_whitespace=False)
+    return ("\n" + " " * indent).join(f'"{part}"' for part in parts)
+
+
+def exchange_cells(nb: dict, problems: list) -> dict:
+    """``nb`` (a plain release: the defaults' statements) in the exchange form: the
+    statement cell of each varying problem of ``problems`` (``[(folder, entry)]``)
+    says to run the read-only cell inserted after it, which shows the statement with
+    the numbers of the student running it (or, where no numbers were released with
+    the notebook, :data:`NO_NUMBERS`). Changes ``nb`` in place and returns it."""
+    where = _statement_cells(nb, problems)
+    for folder, entry in sorted(problems, key=lambda p: -where[p[0].id]):
+        i = where[folder.id]
+        cell = nb["cells"][i]
+        cell["source"] = _lines(_pointer("".join(cell["source"]), entry))
+        cell.setdefault("metadata", {})[MARK] = {"statement_of": folder.id}
+        nb["cells"].insert(i + 1, {
+            "cell_type": "code", "execution_count": None, "outputs": [],
+            "metadata": {"editable": False, "deletable": False, MARK: {"shows": folder.id}},
+            "source": _lines(DISPLAY.format(label=entry.label, pid=folder.id,
+                                            no_numbers=_quoted(NO_NUMBERS, 10)))})
+    return nb
 
 
 def exchange_release(course_dir, assignment: str, students: list[str], course=None) -> Path:
@@ -235,16 +280,7 @@ def exchange_release(course_dir, assignment: str, students: list[str], course=No
     path = _release_notebook(course_dir, assignment, notebook)
     nb = _plain(json.loads(path.read_text(encoding="utf-8")), hw)
     problems = varying(course, hw)
-    where = _statement_cells(nb, problems)
-    for folder, entry in sorted(problems, key=lambda p: -where[p[0].id]):
-        i = where[folder.id]
-        cell = nb["cells"][i]
-        cell["source"] = _lines(_pointer("".join(cell["source"]), entry))
-        cell.setdefault("metadata", {})[MARK] = {"statement_of": folder.id}
-        nb["cells"].insert(i + 1, {
-            "cell_type": "code", "execution_count": None, "outputs": [],
-            "metadata": {"editable": False, "deletable": False, MARK: {"shows": folder.id}},
-            "source": _lines(DISPLAY.format(label=entry.label, pid=folder.id))})
+    exchange_cells(nb, problems)
     path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     data, helper = path.with_name(DATA_FILE), path.with_name(HELPER_FILE)
     if not problems:
@@ -257,7 +293,7 @@ def exchange_release(course_dir, assignment: str, students: list[str], course=No
                                 "lookup": "hmac-sha256(key, student id)",
                                 "statements": dict(sorted(table.items()))},
                                indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    helper.write_text(HELPER, encoding="utf-8")
+    helper.write_text(HELPER.replace("{no_numbers!r}", repr(NO_NUMBERS)), encoding="utf-8")
     return path.parent
 
 
@@ -303,6 +339,7 @@ import os
 from pathlib import Path
 
 DATA = Path(__file__).with_name("hwlib_numbers.json")
+NO_NUMBERS = {no_numbers!r}
 
 
 def student():
@@ -321,9 +358,11 @@ def statement(problem_id, who=None):
     who = student() if who is None else who
     try:
         data = json.loads(DATA.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None, (f"{DATA.name} is missing or unreadable: open this notebook in the "
-                      "folder it was released in, or ask the instructor for your numbers.")
+    except OSError:
+        return None, NO_NUMBERS
+    except ValueError:
+        return None, (f"{DATA.name} is unreadable: open this notebook in the folder it was "
+                      "released in, or ask the instructor for your numbers.")
     key = hmac.new(bytes.fromhex(data["key"]), who.encode("utf-8"), hashlib.sha256).hexdigest()
     mine = data["statements"].get(key) if who else None
     if mine is None or problem_id not in mine:

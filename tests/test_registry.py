@@ -115,6 +115,6 @@ def test_every_problem_comes_from_its_folder():
 
 
 def test_cli_solve_by_label(capsys):
-    """Does `solve hw4.2 --json` give the same answer as `solve hw4.q2 --json`?"""
-    assert main(["solve", "hw4.2", "--json"]) == 0
+    """Does `solve hw4.2a --json` (the label 2(a)) give the same answer as `solve hw4.q2 --json`?"""
+    assert main(["solve", "hw4.2a", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["total"] == 903_400

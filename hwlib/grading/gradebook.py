@@ -28,6 +28,8 @@ without an fsync per commit during a run.
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
 import logging
 import os
 import sqlite3
@@ -372,14 +374,43 @@ class Recorder:
     def release_path(self, assignment: str, notebook: str) -> Path:
         return self.course_dir / self.coursedir.release_directory / assignment / notebook
 
+    def _stamp(self, assignment: str) -> Path:
+        """Where generate_release records the sources it released (``.grading/``)."""
+        from .submissions import STATE_DIR
+
+        return self.course_dir / STATE_DIR / f"release-{assignment}.json"
+
+    def _sources(self, assignment: str) -> dict[str, str]:
+        """{notebook: SHA-256 of its source} of one assignment."""
+        folder = self.course_dir / self.coursedir.source_directory / assignment
+        return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+                for p in sorted(folder.glob("*.ipynb"))}
+
     def needs_release(self, assignment: str, notebook: str) -> bool:
-        """True when release/ is missing or older than source/, or the gradebook
-        does not know the notebook yet."""
+        """True when release/ is missing, or its source changed since it was generated,
+        or the gradebook does not know the notebook yet.
+
+        "Changed" is by content: generate_release records the SHA-256 of each source
+        notebook it released, so a source whose time stamp moves (a copy, a checkout)
+        without a change does not regenerate the release, which would drop what
+        ``python -m hwlib release`` added to it (hwlib.release). A release generated
+        before such a record (or by plain nbgrader) is compared by time stamps.
+        """
         release = self.release_path(assignment, notebook)
         source = self.course_dir / self.coursedir.source_directory / assignment / notebook
         if not source.is_file():
             raise ValueError(f"no source notebook {source}")
-        if not release.is_file() or release.stat().st_mtime < source.stat().st_mtime:
+        if not release.is_file():
+            return True
+        try:
+            recorded = json.loads(self._stamp(assignment).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            recorded = None
+        if isinstance(recorded, dict) and isinstance(recorded.get("sources"), dict):
+            digest = hashlib.sha256(source.read_bytes()).hexdigest()
+            if recorded["sources"].get(notebook) != digest:
+                return True
+        elif release.stat().st_mtime < source.stat().st_mtime:
             return True
         with Gradebook(self.db_url) as gb:
             try:
@@ -389,11 +420,26 @@ class Recorder:
         return False
 
     def generate_release(self, assignment: str) -> None:
-        """``nbgrader generate_assignment ASSIGNMENT --force`` (creates it in the gradebook)."""
+        """``nbgrader generate_assignment ASSIGNMENT --force`` (creates it in the gradebook),
+        recording the sources released (:meth:`needs_release`). It replaces the whole
+        release folder: an exchange release of ``python -m hwlib release`` there is
+        dropped, with a warning to run that again."""
+        from ..release import DATA_FILE
+
+        folder = self.course_dir / self.coursedir.release_directory / assignment
+        exchange = (folder / DATA_FILE).is_file()
+        sources = self._sources(assignment)
         conv = self._converter(GenerateAssignment, assignment)
         conv.force = True
         conv.create_assignment = True
         conv.start()
+        stamp = self._stamp(assignment)
+        stamp.parent.mkdir(parents=True, exist_ok=True)
+        stamp.write_text(json.dumps({"sources": sources}, indent=1) + "\n", encoding="utf-8")
+        if exchange:
+            log.warning("%s: its source changed, so the release was generated again, without "
+                        "each student's numbers: run `python -m hwlib release %s` again before "
+                        "`nbgrader release_assignment %s`", folder, assignment, assignment)
 
     def record(self, assignment: str, student: str, notebook: str, canonical,
                results: dict) -> None:

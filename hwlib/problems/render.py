@@ -4,8 +4,10 @@ Templates are Jinja2 with ``StrictUndefined`` (a misspelt name fails the
 build). They see the problem's parameters by name (``{{ x }}``, written as
 Python/JSON literals: ``[1, 4, 0]``), ``params`` (all of them), ``answer``
 (the reference answer for them, computed only when used), the homework's
-``label``, ``number``, ``points`` and ``points_text``, and whatever the
-folder's check.py returns from ``template_values()``. Filters: ``num`` and
+``label``, ``number``, ``points`` and ``points_text``, ``your`` (``**your**``
+in a notebook, where the numbers are the student's; ``the example`` on the
+site's pages, where they are the defaults: :data:`SITE_YOUR`), and whatever
+the folder's check.py returns from ``template_values()``. Filters: ``num`` and
 ``nums`` (numbers as in prose: 4 for 4.0), ``bmatrix`` (a LaTeX matrix) and
 ``word`` (three for 3) and ``digest(salt)`` (a hash a visible check compares
 a value with when printing it would give a graded count away).
@@ -34,7 +36,7 @@ import jinja2
 from .. import registry
 from . import folders
 
-__all__ = ["context", "render", "ENV", "solution_code", "statement"]
+__all__ = ["context", "render", "ENV", "solution_code", "statement", "YOUR", "SITE_YOUR"]
 
 
 def _literal(value):
@@ -85,12 +87,16 @@ ENV = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline
 ENV.filters.update(num=_num, nums=_nums, bmatrix=_bmatrix, word=_word, digest=_digest)
 
 
-def context(folder, entry, params: dict | None = None) -> dict:
+YOUR = "**your**"           # how a statement names the student's own numbers in a notebook
+SITE_YOUR = "the example"   # ... and on a site page, which shows the defaults to everyone
+
+
+def context(folder, entry, params: dict | None = None, your: str = YOUR) -> dict:
     """What a folder's templates are filled with: its parameters (the defaults, or
     ``params``, e.g. one student's draw from ``sample``), the reference answer for
-    them (``answer``), and the homework's label, number and points."""
+    them (``answer``), the homework's label, number and points, and ``your``."""
     ctx = {"label": entry.label, "number": entry.number, "points": entry.points,
-           "points_text": entry.points_text}
+           "points_text": entry.points_text, "your": your}
     if folder.reference_slug:
         problem = registry.get(folders()[folder.reference_slug].registry_id)
         chosen = problem.params(params)

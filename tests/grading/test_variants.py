@@ -7,7 +7,8 @@ the releases hold no secret, no student name and no count the value questions as
 A correct notebook for a student is the reference answer filled for that student's
 numbers (build_samples.student_solutions); graded as its owner it earns full
 points, submitted by the other student it loses exactly the checks whose answer is
-a count for the owner's numbers. With variants off everyone sees the defaults.
+a count for the owner's numbers, in every homework (each has a count question on the
+student's own numbers). With variants off everyone sees the defaults.
 """
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ import pytest
 from hwlib import course as course_settings
 from hwlib import registry, release
 from hwlib.grading import engine
-from hwlib.problems import folders, homeworks
+from hwlib.problems import by_id, folders, homeworks
 
 ROOT = Path(__file__).resolve().parents[2]
 ASSIGNMENTS = ROOT / "assignments"
@@ -33,9 +34,16 @@ GENERATED = ("release", "submitted", "autograded", "feedback", ".grading", "grad
              "grades.csv", "__pycache__", ".course-secret", "samples")
 POINTS_ATOL = 1e-4
 # The value questions that ask for counts of the student's own numbers: problem id ->
-# (checks that are counts, all checks), from the folders' check.py CHECKS (an
-# independent count: two count keys each, added to two and four formula checks).
-COUNT_CHECKS = {"hw1.p3a": (2, 4), "hw3.q6": (2, 6)}
+# (how to read the counts from the reference answer, number of checks), from the
+# folders' check.py CHECKS (an independent count: hw1 3(a) and hw3 6 add two count
+# keys to two and four formula checks; hw2 5(b) and hw4 2(b) are counts only).
+COUNTS = {
+    "hw1.p3a": (lambda a: [a["conv"], a["dense"]], 4),
+    "hw2.q5_counts": (lambda a: [a["standard"], a["depthwise"], a["pointwise"],
+                                 a["separable"]], 4),
+    "hw3.q6": (lambda a: [a["attention"]["total"], a["dense"]["total"]], 6),
+    "hw4.q2_counts": (lambda a: [a["total"], a["layers"][-1]["output"]], 2),
+}
 
 
 def _script(path: Path):
@@ -142,6 +150,20 @@ def test_exchange_release_shows_each_student_their_own_statement(course, monkeyp
             assert text is None and "Ask the instructor" in why and "carol" in why
 
 
+def test_helper_without_its_data_file_says_where_to_get_the_numbers(course, tmp_path,
+                                                                    monkeypatch, capsys):
+    """Does the released helper, copied away from hwlib_numbers.json, show no numbers and
+    say that this copy has none and to take the notebook from the hub or LMS?"""
+    shutil.copy(course / "release" / "hw1" / release.HELPER_FILE, tmp_path)
+    helper = _helper(tmp_path)
+    monkeypatch.setenv(release.STUDENT_ENV, ADA)
+    text, why = helper.statement("hw1.p3a")
+    assert text is None and why == release.NO_NUMBERS
+    assert "no per-student numbers" in why and "JupyterHub or LMS" in why
+    helper.show("hw1.p3a")
+    assert "no per-student numbers" in capsys.readouterr().out
+
+
 def _release_text(course: Path) -> str:
     texts = [p.read_text() for hw in HOMEWORKS for p in (course / "release" / hw).iterdir()
              if p.is_file()]
@@ -163,13 +185,12 @@ def test_releases_hold_no_secret_no_roster_and_no_counts(course):
             assert nb["metadata"]["hwlib"]["student"] == student
             assert other not in nb_path.read_text()
     settings = _settings(course)
+    text = _release_text(course)
     for student in (ADA, BEN):
-        for pid in COUNT_CHECKS:
-            answer = registry.get(pid).solve(course_settings.params_for(settings, student, pid))
-            counts = ([answer["conv"], answer["dense"]] if pid == "hw1.p3a"
-                      else [answer["attention"]["total"], answer["dense"]["total"]])
-            for count in counts:
-                assert not re.search(rf"\b{count}\b", _release_text(course)), (pid, count)
+        for pid, (read, _) in COUNTS.items():
+            for count in read(_answer(settings, student, pid)):
+                if isinstance(count, int) and count >= 100:   # small ones occur for other reasons
+                    assert not re.search(rf"\b{count}\b", text), (pid, count)
 
 
 def test_lms_notebooks_show_each_students_numbers(course):
@@ -189,6 +210,13 @@ def test_lms_notebooks_show_each_students_numbers(course):
             release.statements_for(settings, homeworks.load()[hw], ADA).values())
 
 
+def _answer(settings, student: str, pid: str):
+    """The reference answer of a count question for ``student``'s own numbers."""
+    folder = by_id(pid)
+    reference = folders()[folder.reference_slug].registry_id
+    return registry.get(reference).solve(course_settings.params_for(settings, student, pid))
+
+
 def _notebook(course: Path, hw: str, student: str) -> dict:
     """A correct notebook for ``student``: the release with their reference answers."""
     released = json.loads((course / "release" / hw / f"{hw}.ipynb").read_text())
@@ -205,10 +233,17 @@ def _grade(course: Path, hw: str, submissions: dict[str, dict]) -> dict:
     return report
 
 
-@pytest.mark.parametrize("hw", ["hw1", "hw3"])
+def test_every_homework_asks_counts_of_the_students_own_numbers():
+    """Does every homework have a count question on the student's own numbers (so that a
+    notebook copied from another student loses points in each)?"""
+    for hw in HOMEWORKS:
+        assert [f.id for f in _varying(hw) if f.id in COUNTS], hw
+
+
+@pytest.mark.parametrize("hw", HOMEWORKS)
 def test_each_is_graded_on_their_own_numbers(course, hw):
     """Does each correct notebook earn full points as its owner, and ada's notebook
-    submitted by ben lose exactly the count checks of the value questions?"""
+    submitted by ben lose exactly the count checks whose counts differ between them?"""
     points = {p["id"]: p["points"] for p in
               json.loads((course / "manifest.json").read_text())["assignments"][hw]["problems"]
               if p["kind"] in ("function", "value")}
@@ -218,12 +253,20 @@ def test_each_is_graded_on_their_own_numbers(course, hw):
             assert own.scores[student][pid] == pytest.approx(full, abs=POINTS_ATOL), \
                 (student, pid, own.messages[student].get(pid))
     copied = _grade(course, hw, {BEN: _notebook(course, hw, ADA)})
+    settings = _settings(course)
+    lost = 0.0
     for pid, full in points.items():
-        counts, checks = COUNT_CHECKS.get(pid, (0, 1))
-        want = full * (checks - counts) / checks
+        read, checks = COUNTS.get(pid, (lambda a: [], 1))
+        differ = 0
+        if pid in COUNTS:
+            differ = sum(a != b for a, b in zip(read(_answer(settings, ADA, pid)),
+                                                read(_answer(settings, BEN, pid))))
+            assert differ > 0, pid      # the two students' counts must tell them apart
+        want = full * (checks - differ) / checks
+        lost += full - want
         assert copied.scores[BEN][pid] == pytest.approx(want, abs=POINTS_ATOL), \
             (pid, copied.messages[BEN].get(pid))
-    assert any(pid in points for pid in COUNT_CHECKS)
+    assert lost > 0 and any(pid in points for pid in COUNTS)
 
 
 def test_with_variants_off_everyone_sees_the_defaults(env, tmp_path):

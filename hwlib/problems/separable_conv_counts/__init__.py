@@ -1,0 +1,1 @@
+"""Problem folder separable_conv_counts: see problem.yaml and statement.md."""
