@@ -287,6 +287,9 @@ def score_bounded(items: list[dict], checkers, limits) -> tuple[dict, list[str]]
     """
     results: dict[str, tuple[float, list[str]]] = {}
     incidents: list[str] = []
+    prepare = getattr(checkers, "prepare_model_scoring", None)
+    if prepare is not None and any(item["problem"].kind == "model_file" for item in items):
+        prepare()   # the grader's data, read once per worker; the forks below inherit it
     deadline = time.monotonic() + float(limits.scoring_timeout)
     pending = list(items)
     while pending:
