@@ -29,6 +29,14 @@ class OfflineFeedbackExporter(HTMLExporter):
         yield from super().default_filters()
         yield ("hwlib_offline_head", offline_head)
 
+    def from_notebook_node(self, nb, resources=None, **kw):
+        """nbconvert's page, then the inline MathJax at the head's marker (after
+        nbconvert's BeautifulSoup pass, which need not parse 2.5 MB of script)."""
+        from .feedback_page import insert_mathjax
+
+        html, resources = super().from_notebook_node(nb, resources, **kw)
+        return insert_mathjax(html), resources
+
 
 def configure_feedback(c, templates: list[str]) -> None:
     """Point ``GenerateFeedback`` of the traitlets config ``c`` at the offline

@@ -81,18 +81,34 @@ def content_security_policy(script: str | None) -> str:
             "img-src data:; font-src data:; base-uri 'none'; form-action 'none'")
 
 
+# Where the inline MathJax goes: the template writes this marker into the head and
+# the exporter puts the script there last (:func:`insert_mathjax`), after nbconvert
+# has re-parsed the page with BeautifulSoup (2.5 MB of script made that pass the
+# slowest part of a feedback page).
+MATHJAX_MARK = "<!-- hwlib: inline MathJax -->"
+
+
 def offline_head(head: str) -> str:
     """nbgrader's feedback ``<head>`` with its CDN MathJax replaced by the inline
-    copy (or by nothing) and the Content-Security-Policy added first."""
+    copy's marker (or by nothing) and the Content-Security-Policy added first."""
     script = mathjax_script()
     if script is None:
         mathjax = "<!-- MathJax is not installed here: formulas show as TeX source -->"
     else:
-        mathjax = f"<script>{script}</script>"
+        mathjax = MATHJAX_MARK
     head = _MATHJAX_BLOCK.sub(lambda _: mathjax, head, count=1)
     meta = (f'<meta http-equiv="Content-Security-Policy" '
             f'content="{content_security_policy(script)}" />')
     return head.replace('<meta charset="utf-8" />', f'<meta charset="utf-8" />\n{meta}', 1)
+
+
+def insert_mathjax(html: str) -> str:
+    """The finished page with the inline MathJax at the head's marker (the first one:
+    the head comes before anything a student wrote)."""
+    script = mathjax_script()
+    if script is None or MATHJAX_MARK not in html:
+        return html
+    return html.replace(MATHJAX_MARK, f"<script>{script}</script>", 1)
 
 
 # ============================================================ totals
