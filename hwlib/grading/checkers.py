@@ -69,6 +69,7 @@ __all__ = ["cases", "score", "check", "answer_names", "load_manifest", "manifest
            "SPECS", "RTOL", "ATOL", "FORMULA_RTOL", "N_DRAWN", "CALL_TIME_LIMIT_S",
            "Spec", "specs", "case_seed"]
 from .scoring import NotGraded  # noqa: E402
+from .model_scoring import prepare_model_scoring  # noqa: E402,F401  (scoring calls it)
 
 log = logging.getLogger(__name__)
 
@@ -324,34 +325,6 @@ def _judge_case(spec: Spec, label: str, args, out,
 def _short_error(text: Any, limit: int = 200) -> str:
     text = " ".join(str(text).split())
     return text if len(text) <= limit else text[:limit - 3] + "..."
-
-
-def prepare_model_scoring() -> None:
-    """Load the EuroSAT test split into this (worker) process, best effort.
-
-    Model files are scored in a fresh fork of the worker per submission
-    (:func:`hwlib.grading.scoring.score_bounded`); a fork inherits what the
-    worker holds, so the split is read from the decoded cache once per worker
-    instead of once per submission (seconds each). The data are the course's,
-    never a submission's. Any failure is left to the scoring child, which
-    reports it (pending for the instructor, never a 0).
-    """
-    try:
-        import torch
-
-        from ..train import test_split
-    except ImportError:
-        return
-    threads = torch.get_num_threads()
-    try:
-        # one thread: an OpenMP team started here would hang the forks' own
-        # parallel regions (libgomp is not fork-safe once it has run threads)
-        torch.set_num_threads(1)
-        test_split("eurosat")
-    except Exception:
-        log.debug("model scoring: test split not preloaded", exc_info=True)
-    finally:
-        torch.set_num_threads(threads)
 
 
 def _score_model_file(spec: Spec, outputs: list) -> tuple[float, list[str]]:

@@ -37,7 +37,7 @@ Q2C = "hw2_q2c_answer"        # transpose_conv2d, hw2.q2c
 Q4 = "hw2_q4_answer"          # meanonly_bn_backward, hw2.q4
 
 ALL = ("hw2.q2b", "hw2.q2c", "hw2.q2c_1d", "hw2.q3", "hw2.q4", "hw2.q4_formula",
-       "hw2.q5", "hw2.q6")
+       "hw2.q5", "hw2.q5_counts", "hw2.q6")
 
 
 @dataclass(frozen=True)

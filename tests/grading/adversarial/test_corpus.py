@@ -19,6 +19,7 @@ import pytest
 
 from grading_helpers import REPO, feedback_leaks
 from corpus import ALL, ATTACKS, Context
+from hwlib.course import use_sample_settings
 from hwlib.grading import engine, sandbox
 from hwlib.grading.feedback_page import mathjax_script
 from hwlib.grading.gradebook import Recorder
@@ -81,7 +82,7 @@ def corpus_run(tmp_path_factory):
     for name in ("manifest.json", "nbgrader_config.py"):
         shutil.copy(REPO / "assignments" / name, course / name)
     shutil.copytree(REPO / "assignments" / "source" / "hw2", course / "source" / "hw2")
-    (course / ".course-secret").write_text("adversarial-corpus\n")   # a recorded setting
+    use_sample_settings(course)   # the attacks are built from the default-numbers reference
     Recorder(course).generate_release("hw2")
 
     subs = root / "subs"
