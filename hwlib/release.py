@@ -267,9 +267,9 @@ def exchange_cells(nb: dict, problems: list) -> dict:
     return nb
 
 
-def exchange_release(course_dir, assignment: str, students: list[str], course=None) -> Path:
-    """The one release for everyone (exchange / JupyterHub): see the module doc.
-    Returns the release folder."""
+def _opened(course_dir, assignment: str, course):
+    """(settings, homework, release notebook path, its plain JSON, varying problems):
+    what both release paths start from (nbgrader's release is made when missing)."""
     from . import course as course_settings
     from .grading.scoring import load_manifest
 
@@ -279,7 +279,13 @@ def exchange_release(course_dir, assignment: str, students: list[str], course=No
     notebook = load_manifest(course_dir)[assignment].notebook
     path = _release_notebook(course_dir, assignment, notebook)
     nb = _plain(json.loads(path.read_text(encoding="utf-8")), hw)
-    problems = varying(course, hw)
+    return course, hw, path, nb, varying(course, hw)
+
+
+def exchange_release(course_dir, assignment: str, students: list[str], course=None) -> Path:
+    """The one release for everyone (exchange / JupyterHub): see the module doc.
+    Returns the release folder."""
+    course, hw, path, nb, problems = _opened(course_dir, assignment, course)
     exchange_cells(nb, problems)
     path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     data, helper = path.with_name(DATA_FILE), path.with_name(HELPER_FILE)
@@ -301,16 +307,7 @@ def per_student_release(course_dir, assignment: str, students: list[str], outdir
                         course=None) -> list[Path]:
     """``outdir/<student>/<notebook>`` for each student (LMS): the student's numbers in
     the statements and their id in the metadata. Returns the files written."""
-    from . import course as course_settings
-    from .grading.scoring import load_manifest
-
-    course_dir = Path(course_dir).resolve()
-    course = course or course_settings.settings(course_dir)
-    hw = _homework(assignment, course_dir)
-    notebook = load_manifest(course_dir)[assignment].notebook
-    path = _release_notebook(course_dir, assignment, notebook)
-    base = _plain(json.loads(path.read_text(encoding="utf-8")), hw)
-    problems = varying(course, hw)
+    course, hw, path, base, problems = _opened(course_dir, assignment, course)
     where = _statement_cells(base, problems)
     written = []
     for student in students:
@@ -319,7 +316,7 @@ def per_student_release(course_dir, assignment: str, students: list[str], outdir
         for pid, text in statements_for(course, hw, student).items():
             nb["cells"][where[pid]]["source"] = _lines(text)
         nb.setdefault("metadata", {})[MARK] = {"student": student, "assignment": assignment}
-        out = Path(outdir) / student / notebook
+        out = Path(outdir) / student / path.name   # the manifest notebook name
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
         written.append(out)
